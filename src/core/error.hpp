@@ -1,0 +1,48 @@
+// The one error type of the core. It carries what a Postgres client needs to
+// act on a failure: SQLSTATE, a short message, a DETAIL with the offending
+// values and a HINT. The Postgres layer's boundary maps it to ereport; nothing
+// else formats Postgres errors.
+#pragma once
+#include "pure.hpp"
+
+#include <exception>
+#include <string>
+#include <string_view>
+
+namespace residency {
+
+// SQLSTATEs the rules and the API answer with (DESIGN.md sections 3 and 4.1).
+namespace sqlstate {
+inline constexpr std::string_view invalid_parameter_value = "22023";
+inline constexpr std::string_view invalid_text_representation = "22P02";
+inline constexpr std::string_view check_violation = "23514";
+inline constexpr std::string_view unique_violation = "23505";
+inline constexpr std::string_view insufficient_privilege = "42501";
+inline constexpr std::string_view serialization_failure = "40001";
+inline constexpr std::string_view internal_error = "XX000";
+// PostgREST maps PTxyz to HTTP status xyz.
+inline constexpr std::string_view payment_required = "PT402";
+inline constexpr std::string_view not_found = "PT404";
+inline constexpr std::string_view conflict = "PT409";
+inline constexpr std::string_view payload_too_large = "PT413";
+}  // namespace sqlstate
+
+class Error : public std::exception {
+public:
+    Error(std::string_view sqlstate, std::string message, std::string detail = {},
+          std::string hint = {});
+
+    const char* what() const noexcept override { return message_.c_str(); }
+    const std::string& sqlstate() const noexcept { return sqlstate_; }
+    const std::string& message() const noexcept { return message_; }
+    const std::string& detail() const noexcept { return detail_; }
+    const std::string& hint() const noexcept { return hint_; }
+
+private:
+    std::string sqlstate_;
+    std::string message_;
+    std::string detail_;
+    std::string hint_;
+};
+
+}  // namespace residency

@@ -1,0 +1,52 @@
+// An evaluation result as stored in residency.evaluation_results, and rules
+// E2 (the 7 categories) and E3 (the figures around them). The built-in scorer
+// and external evaluators are held to the same checks.
+#pragma once
+#include "pure.hpp"
+
+#include "json_input.hpp"
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace residency {
+
+// The 7 evaluation categories, in the order the scorer reports them
+// (DESIGN.md section 5). Their names are fixed.
+inline constexpr std::array<std::string_view, 7> evaluation_categories = {
+    "Length", "Pace", "Fillers", "Wording", "Ownership", "Structure", "Substance"};
+
+inline constexpr std::size_t max_what_changed = 3;
+inline constexpr double wpm_tolerance = 0.5;
+
+// The row's values; a column that is NULL is absent here and left to its
+// NOT NULL constraint.
+struct EvaluationRecord {
+    std::optional<double> duration_s;
+    std::optional<std::int64_t> words;
+    std::optional<double> wpm;
+    std::optional<std::int64_t> overall_score;
+    const Json* categories = nullptr;
+    const Json* what_changed = nullptr;
+    std::optional<std::string> practice_rule;
+    std::optional<std::string> model_used;
+    std::optional<std::int64_t> processing_time_ms;
+    const Json* details = nullptr;
+};
+
+// E2: exactly 7 objects with unique `name`s equal to the 7 categories,
+// `passFlag` PASS or FLAG, a non-empty `note`, an optional integer `score`
+// 0..100. Paths start at `root` (a column name or a JSON path).
+std::vector<JsonProblem> categories_problems(const Json& categories, const std::string& root = "categories");
+
+// E3 (and E2 for the categories), every problem found.
+std::vector<JsonProblem> evaluation_problems(const EvaluationRecord& record);
+
+// Throws Error 23514 listing every problem when there is any.
+void check_evaluation(const EvaluationRecord& record);
+
+}  // namespace residency

@@ -1,0 +1,250 @@
+#include "json_input.hpp"
+
+#include "error.hpp"
+
+#include <cmath>
+#include <utility>
+
+namespace residency {
+
+int json_nesting_depth(std::string_view text, int stop_above)
+{
+    int depth = 0;
+    int deepest = 0;
+    bool in_string = false;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        char c = text[i];
+        if (in_string) {
+            if (c == '\\')
+                ++i;  // skip the escaped character; \uXXXX digits are harmless
+            else if (c == '"')
+                in_string = false;
+            continue;
+        }
+        switch (c) {
+        case '"':
+            in_string = true;
+            break;
+        case '[':
+        case '{':
+            if (++depth > deepest) {
+                deepest = depth;
+                if (deepest > stop_above)
+                    return deepest;
+            }
+            break;
+        case ']':
+        case '}':
+            if (depth > 0)
+                --depth;
+            break;
+        default:
+            break;
+        }
+    }
+    return deepest;
+}
+
+namespace {
+
+bool is_identifier(std::string_view key)
+{
+    if (key.empty())
+        return false;
+    for (std::size_t i = 0; i < key.size(); ++i) {
+        char c = key[i];
+        bool alpha = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+        bool digit = c >= '0' && c <= '9';
+        if (!(alpha || (digit && i > 0)))
+            return false;
+    }
+    return true;
+}
+
+// Builds the document like nlohmann's own DOM parser, but tracks the path of
+// the value being read and records what strict input forbids.
+class StrictSax : public nlohmann::json_sax<Json> {
+public:
+    explicit StrictSax(Json& root) : root_(root) {}
+
+    std::vector<JsonProblem> problems;
+    std::string error_path;    // where a fatal parse error happened
+    std::string error_detail;  // nlohmann's description of it
+    bool overflow = false;     // the fatal error was a number out of range
+
+    bool null() override { return put(Json(nullptr)); }
+    bool boolean(bool v) override { return put(Json(v)); }
+    bool number_integer(number_integer_t v) override { return put(Json(v)); }
+    bool number_unsigned(number_unsigned_t v) override { return put(Json(v)); }
+    bool number_float(number_float_t v, const string_t&) override { return put(Json(v)); }
+    bool binary(binary_t&) override { return put(Json(nullptr)); }
+
+    bool string(string_t& v) override
+    {
+        if (v.find('\0') != string_t::npos)
+            problems.push_back({current_path(), "string contains the NUL character \\u0000"});
+        return put(Json(std::move(v)));
+    }
+
+    bool start_object(std::size_t) override { return open(Json::object()); }
+    bool start_array(std::size_t) override { return open(Json::array()); }
+
+    bool key(string_t& k) override
+    {
+        Frame& f = stack_.back();
+        std::string path = json_path_key(f.path, k);
+        if (k.find('\0') != string_t::npos)
+            problems.push_back({path, "key contains the NUL character \\u0000"});
+        if (f.value->contains(k))
+            problems.push_back({path, "duplicate key"});
+        f.key = std::move(k);
+        return true;
+    }
+
+    bool end_object() override { return close(); }
+    bool end_array() override { return close(); }
+
+    bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception& ex) override
+    {
+        error_path = current_path();
+        // drop nlohmann's "[json.exception.parse_error.101] " prefix
+        std::string_view what = ex.what();
+        if (std::size_t close = what.find("] "); what.rfind("[json.exception.", 0) == 0 && close != what.npos)
+            what.remove_prefix(close + 2);
+        error_detail = std::string(what);
+        // nlohmann reports "number overflow" as out_of_range.406
+        overflow = ex.id == 406;
+        return false;
+    }
+
+private:
+    struct Frame {
+        Json* value;
+        std::string path;
+        std::string key;        // objects: the key being read
+        std::size_t index = 0;  // arrays: the index being read
+    };
+
+    std::string current_path() const
+    {
+        if (stack_.empty())
+            return "$";
+        const Frame& f = stack_.back();
+        return f.value->is_object() ? json_path_key(f.path, f.key) : json_path_index(f.path, f.index);
+    }
+
+    // Places a value where the parser is and returns its address.
+    Json* place(Json&& v)
+    {
+        if (stack_.empty()) {
+            root_ = std::move(v);
+            return &root_;
+        }
+        Frame& f = stack_.back();
+        if (f.value->is_object()) {
+            Json& slot = (*f.value)[f.key];
+            slot = std::move(v);
+            return &slot;
+        }
+        f.value->push_back(std::move(v));
+        ++f.index;
+        return &f.value->back();
+    }
+
+    bool put(Json&& v)
+    {
+        place(std::move(v));
+        return true;
+    }
+
+    bool open(Json&& container)
+    {
+        std::string path = current_path();
+        Json* where = place(std::move(container));
+        stack_.push_back(Frame{where, std::move(path), {}, 0});
+        return true;
+    }
+
+    bool close()
+    {
+        stack_.pop_back();
+        return true;
+    }
+
+    Json& root_;
+    std::vector<Frame> stack_;
+};
+
+}  // namespace
+
+std::string json_path_key(const std::string& parent, std::string_view key)
+{
+    if (is_identifier(key))
+        return parent + "." + std::string(key);
+    return parent + "[" + Json(std::string(key)).dump(-1, ' ', false, Json::error_handler_t::replace) +
+           "]";
+}
+
+std::string json_path_index(const std::string& parent, std::size_t index)
+{
+    return parent + "[" + std::to_string(index) + "]";
+}
+
+ParsedJson parse_json_strict(std::string_view text, const Limits& limits, std::string_view what)
+{
+    int depth = json_nesting_depth(text, limits.max_json_depth);
+    if (depth > limits.max_json_depth)
+        throw Error(sqlstate::payload_too_large, std::string(what) + " is nested too deeply",
+                    "The JSON nests arrays and objects more than " +
+                        std::to_string(limits.max_json_depth) +
+                        " levels deep (residency.max_json_depth).",
+                    "Flatten the document, or ask an administrator to raise residency.max_json_depth.");
+
+    ParsedJson out;
+    StrictSax sax(out.value);
+    bool ok = Json::sax_parse(text.begin(), text.end(), &sax, nlohmann::detail::input_format_t::json,
+                              /*strict=*/true);
+    if (!ok) {
+        if (sax.overflow)
+            throw Error(sqlstate::invalid_parameter_value,
+                        std::string(what) + " has a number out of range",
+                        sax.error_path + ": the number does not fit in a double precision value.",
+                        "Use numbers between -1e308 and 1e308.");
+        throw Error(sqlstate::invalid_text_representation, std::string(what) + " is not valid JSON",
+                    "At " + sax.error_path + ": " + sax.error_detail,
+                    "Send a single JSON value encoded as UTF-8.");
+    }
+    out.problems = std::move(sax.problems);
+    return out;
+}
+
+std::string json_excerpt(const Json& value, std::size_t max_chars)
+{
+    std::string s = value.dump(-1, ' ', false, Json::error_handler_t::replace);
+    if (s.size() > max_chars) {
+        std::size_t cut = max_chars;
+        // do not cut a UTF-8 sequence in half
+        while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80)
+            --cut;
+        s = s.substr(0, cut) + "...";
+    }
+    return s;
+}
+
+std::string format_problems(const std::vector<JsonProblem>& problems, std::size_t cap)
+{
+    std::string out = std::to_string(problems.size()) +
+                      (problems.size() == 1 ? " problem found:" : " problems found:");
+    std::size_t shown = 0;
+    for (const JsonProblem& p : problems) {
+        if (shown == cap) {
+            out += "\n... and " + std::to_string(problems.size() - cap) + " more.";
+            break;
+        }
+        out += "\n" + p.path + ": " + p.message;
+        ++shown;
+    }
+    return out;
+}
+
+}  // namespace residency

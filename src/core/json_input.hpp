@@ -1,0 +1,57 @@
+// Reading JSON that comes from outside: a content pack, an evaluation result.
+// The nesting depth is measured by an iterative scan before anything
+// recursive runs; the parser then builds the document through a SAX handler
+// that knows the JSON path of every value, so that problems it finds
+// (duplicate keys, NUL characters, numbers out of range) are reported with a
+// path such as $.questions[3].prompt.
+#pragma once
+#include "pure.hpp"
+
+#include "limits.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace residency {
+
+using Json = nlohmann::json;
+
+// One problem found in a JSON document, located by its path.
+struct JsonProblem {
+    std::string path;
+    std::string message;
+};
+
+// Deepest nesting of arrays and objects in `text` (0 for a scalar). Stops and
+// returns early once the depth exceeds `stop_above`. Strings and escapes are
+// skipped properly; the text need not be valid JSON.
+int json_nesting_depth(std::string_view text, int stop_above);
+
+// JSON path helpers: $.key, $["odd key"], $[3].
+std::string json_path_key(const std::string& parent, std::string_view key);
+std::string json_path_index(const std::string& parent, std::size_t index);
+
+struct ParsedJson {
+    Json value;
+    std::vector<JsonProblem> problems;  // duplicate keys, NUL characters
+};
+
+// Parses `text` strictly. Throws Error:
+//   PT413 when nested deeper than limits.max_json_depth,
+//   22P02 when it is not JSON (message says where),
+//   22023 when a number is out of range (with its path).
+// Duplicate keys and NUL characters do not stop the parse: they come back as
+// problems, so that a validator can report them with everything else.
+// `what` names the document in messages ("content pack", "categories").
+ParsedJson parse_json_strict(std::string_view text, const Limits& limits, std::string_view what);
+
+// Readable rendering of a JSON value for messages, shortened to `max_chars`.
+std::string json_excerpt(const Json& value, std::size_t max_chars = 60);
+
+// "3 problems found:\n$.a: ...\n$.b: ..." capped at `cap` lines.
+std::string format_problems(const std::vector<JsonProblem>& problems, std::size_t cap = 25);
+
+}  // namespace residency

@@ -1,0 +1,64 @@
+// Diagnostics for the error boundary, callable by superusers only. The
+// regression suite uses them to show that a core error reaches the client
+// with its SQLSTATE, message, DETAIL and HINT; that a Postgres error raised
+// under guarded() comes back unchanged; and that C++ destructors run on
+// the normal path and on both error paths.
+#include "../core/error.hpp"
+#include "boundary.hpp"
+#include "datum.hpp"
+#include "spi.hpp"
+
+#include <stdexcept>
+#include <string>
+
+using namespace residency;
+using namespace residency::pg;
+
+namespace {
+
+int destructor_runs = 0;
+
+struct Counted {
+    Counted() = default;
+    Counted(const Counted&) = delete;
+    Counted& operator=(const Counted&) = delete;
+    ~Counted() { ++destructor_runs; }
+};
+
+Statement divide_by_zero("SELECT 1 / 0", {});
+
+}  // namespace
+
+// residency._selftest_boundary(mode text) -> integer
+RESIDENCY_FUNCTION(residency_selftest_boundary)
+{
+    std::string mode(text_view(PG_GETARG_DATUM(0)));
+    Counted alive;  // destroyed however this body ends
+    if (mode == "core_error")
+        throw Error(sqlstate::conflict, "selftest core error", "Selftest detail: the DETAIL of a core error.",
+                    "Selftest hint: the HINT of a core error.");
+    if (mode == "postgres_error") {
+        SpiConnection spi;
+        spi.execute(divide_by_zero, {}, true);
+        spi.finish();
+    }
+    if (mode == "postgres_ereport")
+        guarded([] {
+            ereport(ERROR, (errcode(ERRCODE_DATA_EXCEPTION), errmsg("selftest postgres error"),
+                            errdetail("Selftest detail of a Postgres error."),
+                            errhint("Selftest hint of a Postgres error.")));
+        });
+    if (mode == "std_exception")
+        throw std::runtime_error("selftest standard exception");
+    if (mode != "ok")
+        throw Error(sqlstate::invalid_parameter_value, "unknown selftest mode",
+                    "Modes: ok, core_error, postgres_error, postgres_ereport, std_exception.");
+    return Int32GetDatum(destructor_runs);
+}
+
+// residency._selftest_destructor_runs() -> integer
+RESIDENCY_FUNCTION(residency_selftest_destructor_runs)
+{
+    (void) fcinfo;
+    return Int32GetDatum(destructor_runs);
+}

@@ -1,0 +1,180 @@
+// residency.drill_sessions: rules S1 (BEFORE INSERT) and S2-S3 (BEFORE UPDATE).
+#include "../core/error.hpp"
+#include "../core/transitions.hpp"
+#include "boundary.hpp"
+#include "clock.hpp"
+#include "datum.hpp"
+#include "rule_writes.hpp"
+#include "spi.hpp"
+#include "trigger_row.hpp"
+
+#include <cmath>
+
+using namespace residency;
+using namespace residency::pg;
+
+namespace {
+
+// Columns the status transitions own (S3).
+constexpr const char* transition_columns[] = {"submitted_at", "processing_started_at", "completed_at",
+                                              "processing_time_ms"};
+// Columns fixed when the session starts (S3).
+constexpr const char* immutable_columns[] = {"user_id", "question_id", "content_pack_id", "content_pack_version",
+                                             "started_at"};
+
+// One read for S1: the user's level, the active pack, and whether it holds
+// the question.
+Statement session_context(
+    "SELECT u.entitlement_level, p.id, p.version, "
+    "  EXISTS (SELECT 1 FROM residency.content_pack_questions q "
+    "          WHERE q.content_pack_id = p.id AND q.id = $2) "
+    "FROM (SELECT 1) AS one "
+    "LEFT JOIN residency.users AS u ON u.id = $1 "
+    "LEFT JOIN residency.content_packs AS p ON p.status = 'ACTIVE'",
+    {UUIDOID, TEXTOID});
+
+Datum insert_session(const TriggerCall& ev)
+{
+    Row row = ev.new_row();
+    std::optional<std::string_view> status = row.text("status");
+    if (status && require_session_status(*status) != SessionStatus::started)
+        throw Error(sqlstate::check_violation, "a new drill session must be STARTED",
+                    "The new session has status " + std::string(*status) + ".",
+                    "Insert it as STARTED; the status moves on as the drill proceeds.");
+    for (const char* column : transition_columns)
+        if (!row.is_null(column))
+            throw Error(sqlstate::check_violation, std::string(column) + " is set by the status transitions",
+                        "A new session has no " + std::string(column) + ".", "Leave it NULL.");
+
+    bool user_null = true, question_null = true;
+    Datum user_id = row.datum("user_id", user_null);
+    Datum question_id = row.datum("question_id", question_null);
+    if (user_null || question_null)
+        return ev.unchanged();  // NOT NULL answers
+    std::string question(text_view(question_id));
+
+    SpiConnection spi(ev.owner());
+    spi.execute(session_context, {{user_id}, {question_id}}, true);
+    std::optional<std::string> level = spi.text(0, 1);
+    bool has_pack = !spi.is_null(0, 2);
+    std::string pack_id = has_pack ? uuid_text(spi.value(0, 2)) : std::string();
+    std::optional<std::string> pack_version = spi.text(0, 3);
+    bool has_question = spi.boolean(0, 4);
+    spi.finish();
+
+    if (!level)
+        throw Error(sqlstate::check_violation, "drill session user does not exist",
+                    "There is no residency.users row with id " + uuid_text(user_id) + ".",
+                    "Create the user first (with Supabase, sign-up creates it).");
+    if (*level == "LOCKED")
+        throw Error(sqlstate::insufficient_privilege, "user entitlement is LOCKED",
+                    "User " + uuid_text(user_id) + " has entitlement LOCKED and cannot start drills.",
+                    "A BASIC or PRO subscription unlocks drills.");
+    if (!has_pack)
+        throw Error(sqlstate::check_violation, "no content pack is active",
+                    "A drill session needs a question from the ACTIVE content pack, and no pack is ACTIVE.",
+                    "Activate a content pack first.");
+    if (!has_question)
+        throw Error(sqlstate::check_violation, "question is not in the active content pack",
+                    "The ACTIVE pack " + pack_id + " (version " + *pack_version + ") has no question \"" +
+                        question.substr(0, 200) + "\".",
+                    "Pick a question id from residency.content_pack_questions of the active pack.");
+
+    RowEdit edit;
+    Datum pack_datum = guarded([&] { return DirectFunctionCall1(uuid_in, CStringGetDatum(pack_id.c_str())); });
+    if (std::optional<std::string> given = row.uuid_text("content_pack_id"); given && *given != pack_id)
+        throw Error(sqlstate::check_violation, "content_pack_id is not the active pack",
+                    "content_pack_id is " + *given + " but the ACTIVE pack is " + pack_id + ".",
+                    "Leave content_pack_id and content_pack_version NULL; they are taken from the active pack.");
+    if (std::optional<std::string_view> given = row.text("content_pack_version"); given && *given != *pack_version)
+        throw Error(sqlstate::check_violation, "content_pack_version is not the active pack's version",
+                    "content_pack_version is \"" + std::string(given->substr(0, 80)) +
+                        "\" but the ACTIVE pack has version " + *pack_version + ".",
+                    "Leave content_pack_id and content_pack_version NULL; they are taken from the active pack.");
+    edit.set(row, "content_pack_id", pack_datum);
+    edit.set(row, "content_pack_version", text_datum(*pack_version));
+    return ev.result(edit.apply(row));
+}
+
+Statement response_exists("SELECT EXISTS (SELECT 1 FROM residency.drill_responses WHERE session_id = $1)",
+                          {UUIDOID});
+Statement evaluation_exists(
+    "SELECT EXISTS (SELECT 1 FROM residency.evaluation_results WHERE session_id = $1)", {UUIDOID});
+
+bool row_exists(const TriggerCall& ev, Statement& statement, Datum session_id)
+{
+    SpiConnection spi(ev.owner());
+    spi.execute(statement, {{session_id}}, true);
+    bool exists = spi.boolean(0, 1);
+    spi.finish();
+    return exists;
+}
+
+Datum update_session(const TriggerCall& ev)
+{
+    Row row = ev.new_row();
+    Row old = ev.old_row();
+
+    for (const char* column : immutable_columns)
+        if (ev.changed(column))
+            throw Error(sqlstate::check_violation, std::string(column) + " of a drill session cannot change",
+                        "A session keeps its user, question, pack and start time.",
+                        "Start a new session instead.");
+    for (const char* column : transition_columns)
+        if (ev.sets(column))
+            throw Error(sqlstate::check_violation, std::string(column) + " is set by the status transitions",
+                        "An UPDATE may not set " + std::string(column) + ".",
+                        "Change status; the transition sets the time stamps.");
+
+    std::optional<std::string_view> to_text = row.text("status");
+    if (!to_text)
+        return ev.unchanged();
+    SessionStatus from = require_session_status(*old.text("status"));
+    SessionStatus to = require_session_status(*to_text);
+    if (from == to && !ev.sets("status"))
+        return ev.unchanged();  // not a transition: metadata only
+    check_session_transition(from, to);
+
+    bool isnull = true;
+    Datum id = row.datum("id", isnull);
+    const pg_uuid_t& uuid = *DatumGetUUIDP(id);
+    TimestampTz now = wall_clock();
+    RowEdit edit;
+    switch (to) {
+    case SessionStatus::submitted:
+        if (!SessionTransition::is(uuid, to) && !row_exists(ev, response_exists, id))
+            throw Error(sqlstate::check_violation, "a submitted drill session needs a response",
+                        "Session " + uuid_text(id) + " has no row in residency.drill_responses.",
+                        "Insert the response; that moves the session to SUBMITTED.");
+        edit.set(row, "submitted_at", TimestampTzGetDatum(now));
+        break;
+    case SessionStatus::processing:
+        edit.set(row, "processing_started_at", TimestampTzGetDatum(now));
+        break;
+    case SessionStatus::completed:
+        if (!SessionTransition::is(uuid, to) && !row_exists(ev, evaluation_exists, id))
+            throw Error(sqlstate::check_violation, "a completed drill session needs an evaluation",
+                        "Session " + uuid_text(id) + " has no row in residency.evaluation_results.",
+                        "Insert the evaluation result; that moves the session to COMPLETED.");
+        [[fallthrough]];
+    case SessionStatus::failed: {
+        edit.set(row, "completed_at", TimestampTzGetDatum(now));
+        std::optional<TimestampTz> started = old.timestamptz("processing_started_at");
+        double ms = started ? std::ceil(static_cast<double>(now - *started) / 1000.0) : 1.0;
+        std::int32_t clamped = ms < 1 ? 1 : ms > 2147483647.0 ? 2147483647 : static_cast<std::int32_t>(ms);
+        edit.set(row, "processing_time_ms", Int32GetDatum(clamped));
+        break;
+    }
+    case SessionStatus::started:
+        break;
+    }
+    return ev.result(edit.apply(row));
+}
+
+}  // namespace
+
+RESIDENCY_FUNCTION(residency_drill_sessions_guard)
+{
+    TriggerCall ev(fcinfo, "residency_drill_sessions_guard");
+    return ev.is_insert() ? insert_session(ev) : update_session(ev);
+}
