@@ -14,7 +14,7 @@ OBJS      = $(CORE_SRCS:.cpp=.o) $(PG_SRCS:.cpp=.o)
 
 REGRESS      = $(patsubst sql/%.sql,%,$(sort $(wildcard sql/*.sql)))
 REGRESS_OPTS = --load-extension=residency
-ISOLATION    = $(patsubst test/isolation/%.spec,%,$(sort $(wildcard test/isolation/*.spec)))
+ISOLATION    = $(patsubst test/isolation/specs/%.spec,%,$(sort $(wildcard test/isolation/specs/*.spec)))
 ISOLATION_OPTS = --inputdir=test/isolation --load-extension=residency
 
 PG_CONFIG ?= pg_config

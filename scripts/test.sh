@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Runs every test layer of residency on a fresh Debian 12 machine:
+#   1. installs what is missing (scripts/setup.sh; root or sudo)
+#   2. builds the extension (PGXS, warnings are errors) and installs it
+#   3. builds the pure core with CMake and runs its unit tests (CTest)
+#   4. starts a throwaway cluster (scripts/cluster.sh) and runs
+#      pg_regress and the isolation specs (make installcheck),
+#      the contract check, the dump/restore test, the pgTAP suite
+#   5. checks the server log: no backend may have died from a signal
+#   6. stops the cluster
+# On failure it prints regression.diffs and the end of the server log.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+step() { printf '\n==> %s\n' "$*"; }
+sudo_if_needed() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+step "dependencies"
+scripts/setup.sh
+
+step "build and install the extension"
+make -s -j"$(nproc)"
+sudo_if_needed make -s install
+
+step "unit tests of the core (CMake + GoogleTest)"
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build build -j"$(nproc)"
+ctest --test-dir build --output-on-failure
+
+step "throwaway cluster"
+export RESIDENCY_CLUSTER_DIR=${RESIDENCY_CLUSTER_DIR:-/tmp/residency-test-$$}
+eval "$(scripts/cluster.sh start)"
+cleanup() { scripts/cluster.sh stop; }
+trap cleanup EXIT
+
+on_failure() {
+    echo
+    echo "==> FAILED: $1"
+    for f in regression.diffs output_iso/regression.diffs; do
+        if [ -s "$f" ]; then echo "---- $f"; cat "$f"; fi
+    done
+    if [ -f "$RESIDENCY_SERVER_LOG" ]; then
+        echo "---- server log (last 200 lines): $RESIDENCY_SERVER_LOG"
+        tail -n 200 "$RESIDENCY_SERVER_LOG"
+    fi
+    exit 1
+}
+
+step "pg_regress and isolation specs"
+make -s installcheck || on_failure "make installcheck"
+
+step "contract check"
+contract=${RESIDENCY_CONTRACT_CHECK:-$root/../shared/tools/contract-check.sql}
+if [ -f "$contract" ]; then
+    psql -X -q -d postgres -c "DROP DATABASE IF EXISTS residency_contract" -c "CREATE DATABASE residency_contract"
+    psql -X -q -d residency_contract -c "SET client_min_messages = warning" -c "CREATE EXTENSION residency"
+    psql -X -v ON_ERROR_STOP=1 -v stage="${RESIDENCY_CONTRACT_STAGE:-1}" -d residency_contract -f "$contract" ||
+        on_failure "contract check"
+    psql -X -q -d postgres -c "DROP DATABASE residency_contract"
+else
+    echo "skipped: $contract not found (set RESIDENCY_CONTRACT_CHECK)"
+fi
+
+step "dump and restore"
+test/dump/dump_restore.sh || on_failure "dump/restore"
+
+step "server log"
+if grep -E "terminated by signal|was terminated by|server process .* exited with exit code [^0]" "$RESIDENCY_SERVER_LOG"; then
+    on_failure "a backend crashed (see the lines above)"
+fi
+echo "no backend terminated by a signal"
+
+step "all tests passed"
