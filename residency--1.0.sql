@@ -185,12 +185,8 @@ CREATE FUNCTION residency.drill_sessions_guard() RETURNS trigger
     LANGUAGE c AS 'MODULE_PATHNAME', 'residency_drill_sessions_guard';
 CREATE FUNCTION residency.drill_responses_guard() RETURNS trigger
     LANGUAGE c AS 'MODULE_PATHNAME', 'residency_drill_responses_guard';
-CREATE FUNCTION residency.drill_responses_submit() RETURNS trigger
-    LANGUAGE c AS 'MODULE_PATHNAME', 'residency_drill_responses_submit';
 CREATE FUNCTION residency.evaluation_results_guard() RETURNS trigger
     LANGUAGE c AS 'MODULE_PATHNAME', 'residency_evaluation_results_guard';
-CREATE FUNCTION residency.evaluation_results_complete() RETURNS trigger
-    LANGUAGE c AS 'MODULE_PATHNAME', 'residency_evaluation_results_complete';
 CREATE FUNCTION residency.forbid_truncate() RETURNS trigger
     LANGUAGE c AS 'MODULE_PATHNAME', 'residency_forbid_truncate';
 
@@ -218,15 +214,11 @@ CREATE TRIGGER drill_sessions_guard BEFORE INSERT OR UPDATE ON residency.drill_s
 
 CREATE TRIGGER drill_responses_guard BEFORE INSERT OR UPDATE OR DELETE ON residency.drill_responses
     FOR EACH ROW EXECUTE FUNCTION residency.drill_responses_guard();
-CREATE TRIGGER drill_responses_submit AFTER INSERT ON residency.drill_responses
-    FOR EACH ROW EXECUTE FUNCTION residency.drill_responses_submit();
 CREATE TRIGGER drill_responses_no_truncate BEFORE TRUNCATE ON residency.drill_responses
     FOR EACH STATEMENT EXECUTE FUNCTION residency.forbid_truncate();
 
 CREATE TRIGGER evaluation_results_guard BEFORE INSERT OR UPDATE OR DELETE ON residency.evaluation_results
     FOR EACH ROW EXECUTE FUNCTION residency.evaluation_results_guard();
-CREATE TRIGGER evaluation_results_complete AFTER INSERT ON residency.evaluation_results
-    FOR EACH ROW EXECUTE FUNCTION residency.evaluation_results_complete();
 CREATE TRIGGER evaluation_results_no_truncate BEFORE TRUNCATE ON residency.evaluation_results
     FOR EACH STATEMENT EXECUTE FUNCTION residency.forbid_truncate();
 

@@ -223,16 +223,18 @@ void append_norm(std::string& out, const Cp& p, std::string_view input)
         out.append(input.substr(p.off, p.len));
 }
 
-}  // namespace
-
-Transcript tokenize(std::string_view input)
+// The one definition of a word. With Build, fills `t` with tokens and their
+// flags; without, only counts (no per-word allocation: rule R3's count runs
+// on every response insert).
+template <bool Build>
+std::size_t scan(std::string_view input, Transcript& t)
 {
-    Transcript t;
     std::vector<Cp> cps = decode(input);
     drop_annotations(cps);
     const std::size_t n = cps.size();
     auto cls_at = [&](std::size_t k) { return k < n ? cps[k].cls : Cls::space; };
 
+    std::size_t words = 0;
     bool next_starts_sentence = true;
     char gap_punct = 0;  // last punctuation since the previous word
     std::size_t i = 0;
@@ -241,14 +243,16 @@ Transcript tokenize(std::string_view input)
         bool starts_word = is_wordish(c.cls) || c.cls == Cls::cjk ||
                            (c.cls == Cls::dollar && cls_at(i + 1) == Cls::digit);
         if (!starts_word) {
-            if (c.ascii != 0 && c.cls != Cls::digit) {
-                if (!t.tokens.empty() && t.tokens.back().punct_after == 0 && gap_punct == 0)
-                    t.tokens.back().punct_after = c.ascii;
-                gap_punct = c.ascii;
-                if (ends_sentence(c.ascii)) {
-                    Cls next = cls_at(i + 1);
-                    if (!is_wordish(next) && next != Cls::cjk)
-                        next_starts_sentence = true;
+            if constexpr (Build) {
+                if (c.ascii != 0 && c.cls != Cls::digit) {
+                    if (!t.tokens.empty() && t.tokens.back().punct_after == 0 && gap_punct == 0)
+                        t.tokens.back().punct_after = c.ascii;
+                    gap_punct = c.ascii;
+                    if (ends_sentence(c.ascii)) {
+                        Cls next = cls_at(i + 1);
+                        if (!is_wordish(next) && next != Cls::cjk)
+                            next_starts_sentence = true;
+                    }
                 }
             }
             ++i;
@@ -256,18 +260,25 @@ Transcript tokenize(std::string_view input)
         }
 
         Token tok{};
-        tok.begin = c.off;
-        tok.sentence_start = next_starts_sentence;
-        tok.punct_before = gap_punct;
-        tok.capitalized = c.cp >= 'A' && c.cp <= 'Z';
+        if constexpr (Build) {
+            tok.begin = c.off;
+            tok.sentence_start = next_starts_sentence;
+            tok.punct_before = gap_punct;
+            tok.capitalized = c.cp >= 'A' && c.cp <= 'Z';
+        }
         std::size_t j = i;
         if (c.cls == Cls::cjk) {
-            append_norm(tok.norm, c, input);
-            tok.has_letter = true;
+            if constexpr (Build) {
+                append_norm(tok.norm, c, input);
+                tok.has_letter = true;
+            }
             j = i + 1;
         } else {
-            if (c.cls == Cls::dollar)
-                append_norm(tok.norm, cps[j++], input);
+            if (c.cls == Cls::dollar) {
+                if constexpr (Build)
+                    append_norm(tok.norm, cps[j], input);
+                ++j;
+            }
             while (j < n) {
                 Cls cur = cps[j].cls;
                 Cls prev = j > i ? cps[j - 1].cls : Cls::space;
@@ -281,34 +292,54 @@ Transcript tokenize(std::string_view input)
                 else if (cur == Cls::dot || cur == Cls::comma || cur == Cls::colon || cur == Cls::slash)
                     joiner = prev == Cls::digit && next == Cls::digit;
                 if (cur == Cls::percent && prev == Cls::digit) {
-                    append_norm(tok.norm, cps[j++], input);
+                    if constexpr (Build)
+                        append_norm(tok.norm, cps[j], input);
+                    ++j;
                     break;
                 }
                 if (!take && !joiner)
                     break;
-                if (cur == Cls::letter) {
-                    tok.has_letter = true;
-                    if (cps[j].cp >= 'A' && cps[j].cp <= 'Z')
-                        ++t.uppercase_letters;
-                    else if (cps[j].cp >= 'a' && cps[j].cp <= 'z')
-                        ++t.lowercase_letters;
+                if constexpr (Build) {
+                    if (cur == Cls::letter) {
+                        tok.has_letter = true;
+                        if (cps[j].cp >= 'A' && cps[j].cp <= 'Z')
+                            ++t.uppercase_letters;
+                        else if (cps[j].cp >= 'a' && cps[j].cp <= 'z')
+                            ++t.lowercase_letters;
+                    }
+                    append_norm(tok.norm, cps[j], input);
                 }
-                append_norm(tok.norm, cps[j], input);
                 ++j;
             }
         }
-        tok.end = j < n ? cps[j].off : static_cast<std::uint32_t>(input.size());
-        if (tok.sentence_start)
-            ++t.sentences;
-        t.tokens.push_back(std::move(tok));
-        next_starts_sentence = false;
-        gap_punct = 0;
+        ++words;
+        if constexpr (Build) {
+            tok.end = j < n ? cps[j].off : static_cast<std::uint32_t>(input.size());
+            if (tok.sentence_start)
+                ++t.sentences;
+            t.tokens.push_back(std::move(tok));
+            next_starts_sentence = false;
+            gap_punct = 0;
+        }
         i = j;
     }
+    return words;
+}
+
+}  // namespace
+
+Transcript tokenize(std::string_view utf8)
+{
+    Transcript t;
+    scan<true>(utf8, t);
     return t;
 }
 
-std::size_t count_words(std::string_view utf8) { return tokenize(utf8).tokens.size(); }
+std::size_t count_words(std::string_view utf8)
+{
+    Transcript unused;
+    return scan<false>(utf8, unused);
+}
 
 std::size_t count_chars(std::string_view utf8)
 {

@@ -1,8 +1,18 @@
 // The only way src/pg sees Postgres: its headers, inside extern "C".
-// Include this last, after every standard and core header, because the
-// Postgres headers define macros (printf, snprintf, gettext...) that would
-// otherwise rewrite declarations in the C++ standard library.
+// Include it after the standard and core headers a file needs.
 #pragma once
+
+// Postgres' port.h turns printf, snprintf and friends into macros. Headers
+// that use those names (the standard library, nlohmann/json) must be seen
+// first; a later #include of them is then a no-op under their guards.
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
 
 extern "C" {
 #include "postgres.h"

@@ -3,9 +3,10 @@
 // trigger can tell it from a client's write:
 //  - QuestionRebuild: P7 rebuilding content_pack_questions, the only writer
 //    that table accepts;
-//  - SessionTransition: R1/E1 moving a session to SUBMITTED/COMPLETED right
-//    after inserting the row that transition needs, so that S2 need not look
-//    the row up again.
+//  - SessionTransition: R1/E1 moving a session to SUBMITTED/COMPLETED while
+//    inserting the row that transition needs. S2 then knows that row is
+//    being written (it need not look it up), and refuses a session in the
+//    wrong state with R1's or E1's message.
 // The marks are C++ state that SQL cannot reach; RAII clears them on every
 // path, including a Postgres error (guarded() turns it into an exception).
 #pragma once

@@ -1,6 +1,10 @@
-// residency.drill_responses: rules R1-R3.
-//   BEFORE INSERT OR UPDATE OR DELETE  residency_drill_responses_guard
-//   AFTER INSERT                       residency_drill_responses_submit  (session -> SUBMITTED)
+// residency.drill_responses: rules R1-R3, one BEFORE INSERT OR UPDATE OR
+// DELETE trigger (residency_drill_responses_guard).
+//
+// Inserting a response moves its session to SUBMITTED in the same trigger:
+// the UPDATE locks the session row, and the session's own trigger refuses
+// the move unless the session is STARTED (see rule_writes.hpp). Both rows
+// change in one statement, so either both are written or neither is.
 #include "../core/drill_response.hpp"
 #include "../core/error.hpp"
 #include "../core/transitions.hpp"
@@ -41,37 +45,31 @@ void set_word_count(const Row& row, const DrillResponse& r, RowEdit& edit)
                     "Leave word_count NULL; it is computed from content when there is content.");
 }
 
-Statement lock_session("SELECT status FROM residency.drill_sessions WHERE id = $1 FOR UPDATE", {UUIDOID});
 Statement mark_submitted("UPDATE residency.drill_sessions SET status = 'SUBMITTED' WHERE id = $1", {UUIDOID});
+
+// R1: the session must exist and be STARTED; it moves to SUBMITTED.
+void submit_session(const TriggerCall& ev, Datum session)
+{
+    SessionTransition transition(*DatumGetUUIDP(session), SessionStatus::submitted);
+    SpiConnection spi(ev.owner());
+    std::uint64_t moved = spi.execute(mark_submitted, {{session}}, false);
+    spi.finish();
+    if (moved != 1)
+        throw Error(sqlstate::check_violation, "drill session does not exist",
+                    "There is no drill session " + uuid_text(session) + ".", "Start a drill session first.");
+}
 
 Datum insert_response(const TriggerCall& ev)
 {
     Row row = ev.new_row();
     DrillResponse r = read_response(row);
     check_drill_response(r, current_limits());
-
-    bool isnull = true;
-    Datum session = row.datum("session_id", isnull);
-    if (isnull)
-        return ev.unchanged();  // NOT NULL answers
-
-    // R1: the session must be STARTED; the row lock makes a concurrent
-    // second response wait and then see SUBMITTED.
-    SpiConnection spi(ev.owner());
-    std::uint64_t found = spi.execute(lock_session, {{session}}, false, 1);
-    std::optional<std::string> status = found ? spi.text(0, 1) : std::nullopt;
-    spi.finish();
-    if (!status)
-        throw Error(sqlstate::check_violation, "drill session does not exist",
-                    "There is no drill session " + uuid_text(session) + ".", "Start a drill session first.");
-    if (*status != "STARTED")
-        throw Error(sqlstate::check_violation, "drill session is not waiting for a response",
-                    "Session " + uuid_text(session) + " is " + *status + "; a response can only be added to a "
-                    "STARTED session.",
-                    "Each session takes one response; start a new session to answer again.");
-
     RowEdit edit;
     set_word_count(row, r, edit);
+    bool isnull = true;
+    Datum session = row.datum("session_id", isnull);
+    if (!isnull)  // else NOT NULL answers
+        submit_session(ev, session);
     return ev.result(edit.apply(row));
 }
 
@@ -98,18 +96,4 @@ RESIDENCY_FUNCTION(residency_drill_responses_guard)
     if (ev.is_update())
         return update_response(ev);
     return delete_with_session_only(ev, "a drill response");
-}
-
-RESIDENCY_FUNCTION(residency_drill_responses_submit)
-{
-    TriggerCall ev(fcinfo, "residency_drill_responses_submit");
-    bool isnull = true;
-    Datum session = ev.new_row().datum("session_id", isnull);
-    if (isnull)
-        return ev.unchanged();
-    SessionTransition transition(*DatumGetUUIDP(session), SessionStatus::submitted);
-    SpiConnection spi(ev.owner());
-    spi.execute(mark_submitted, {{session}}, false);
-    spi.finish();
-    return ev.unchanged();
 }

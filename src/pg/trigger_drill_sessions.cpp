@@ -4,6 +4,7 @@
 #include "boundary.hpp"
 #include "clock.hpp"
 #include "datum.hpp"
+#include "lookup.hpp"
 #include "rule_writes.hpp"
 #include "spi.hpp"
 #include "trigger_row.hpp"
@@ -21,17 +22,6 @@ constexpr const char* transition_columns[] = {"submitted_at", "processing_starte
 // Columns fixed when the session starts (S3).
 constexpr const char* immutable_columns[] = {"user_id", "question_id", "content_pack_id", "content_pack_version",
                                              "started_at"};
-
-// One read for S1: the user's level, the active pack, and whether it holds
-// the question.
-Statement session_context(
-    "SELECT u.entitlement_level, p.id, p.version, "
-    "  EXISTS (SELECT 1 FROM residency.content_pack_questions q "
-    "          WHERE q.content_pack_id = p.id AND q.id = $2) "
-    "FROM (SELECT 1) AS one "
-    "LEFT JOIN residency.users AS u ON u.id = $1 "
-    "LEFT JOIN residency.content_packs AS p ON p.status = 'ACTIVE'",
-    {UUIDOID, TEXTOID});
 
 Datum insert_session(const TriggerCall& ev)
 {
@@ -53,14 +43,23 @@ Datum insert_session(const TriggerCall& ev)
         return ev.unchanged();  // NOT NULL answers
     std::string question(text_view(question_id));
 
-    SpiConnection spi(ev.owner());
-    spi.execute(session_context, {{user_id}, {question_id}}, true);
-    std::optional<std::string> level = spi.text(0, 1);
-    bool has_pack = !spi.is_null(0, 2);
-    std::string pack_id = has_pack ? uuid_text(spi.value(0, 2)) : std::string();
-    std::optional<std::string> pack_version = spi.text(0, 3);
-    bool has_question = spi.boolean(0, 4);
-    spi.finish();
+    // S1 reads three rows by key: the user's level, the active pack (the
+    // partial unique index holds only it), and the question in that pack.
+    LookupResult user = lookup_row("users", "users_pkey", {user_id}, {"entitlement_level"});
+    LookupResult pack = lookup_row("content_packs", "content_packs_one_active", {BoolGetDatum(true)}, {"id", "version"});
+    LookupResult in_pack;
+    if (pack.found)
+        in_pack = lookup_row("content_pack_questions", "content_pack_questions_pkey", {pack.values[0], question_id},
+                             {"ordinal"});
+    std::optional<std::string> level;
+    if (user.found)
+        level = std::string(text_view(user.values[0]));
+    bool has_pack = pack.found;
+    std::string pack_id = has_pack ? uuid_text(pack.values[0]) : std::string();
+    std::optional<std::string> pack_version;
+    if (has_pack)
+        pack_version = std::string(text_view(pack.values[1]));
+    bool has_question = in_pack.found;
 
     if (!level)
         throw Error(sqlstate::check_violation, "drill session user does not exist",
@@ -81,7 +80,7 @@ Datum insert_session(const TriggerCall& ev)
                     "Pick a question id from residency.content_pack_questions of the active pack.");
 
     RowEdit edit;
-    Datum pack_datum = guarded([&] { return DirectFunctionCall1(uuid_in, CStringGetDatum(pack_id.c_str())); });
+    Datum pack_datum = pack.values[0];
     if (std::optional<std::string> given = row.uuid_text("content_pack_id"); given && *given != pack_id)
         throw Error(sqlstate::check_violation, "content_pack_id is not the active pack",
                     "content_pack_id is " + *given + " but the ACTIVE pack is " + pack_id + ".",
@@ -110,6 +109,23 @@ bool row_exists(const TriggerCall& ev, Statement& statement, Datum session_id)
     return exists;
 }
 
+// R1 and E1 move the session themselves right after inserting the response
+// or the evaluation; when the session is not in the state they need, say so
+// in their terms rather than as a bare transition error.
+void check_rule_transition(const pg_uuid_t& uuid, Datum id, SessionStatus from, SessionStatus to)
+{
+    if (to == SessionStatus::submitted && from != SessionStatus::started && SessionTransition::is(uuid, to))
+        throw Error(sqlstate::check_violation, "drill session is not waiting for a response",
+                    "Session " + uuid_text(id) + " is " + std::string(to_string(from)) +
+                        "; a response can only be added to a STARTED session.",
+                    "Each session takes one response; start a new session to answer again.");
+    if (to == SessionStatus::completed && from != SessionStatus::processing && SessionTransition::is(uuid, to))
+        throw Error(sqlstate::check_violation, "drill session is not being evaluated",
+                    "Session " + uuid_text(id) + " is " + std::string(to_string(from)) +
+                        "; an evaluation can only be stored for a PROCESSING session.",
+                    "Move the session to PROCESSING first (claim it), then store its evaluation once.");
+}
+
 Datum update_session(const TriggerCall& ev)
 {
     Row row = ev.new_row();
@@ -133,11 +149,12 @@ Datum update_session(const TriggerCall& ev)
     SessionStatus to = require_session_status(*to_text);
     if (from == to && !ev.sets("status"))
         return ev.unchanged();  // not a transition: metadata only
-    check_session_transition(from, to);
-
     bool isnull = true;
     Datum id = row.datum("id", isnull);
     const pg_uuid_t& uuid = *DatumGetUUIDP(id);
+    check_rule_transition(uuid, id, from, to);
+    check_session_transition(from, to);
+
     TimestampTz now = wall_clock();
     RowEdit edit;
     switch (to) {

@@ -1,16 +1,23 @@
-// residency.evaluation_results: rules E1-E3.
-//   BEFORE INSERT OR UPDATE OR DELETE  residency_evaluation_results_guard
-//   AFTER INSERT                       residency_evaluation_results_complete  (session -> COMPLETED)
+// residency.evaluation_results: rules E1-E3, one BEFORE INSERT OR UPDATE OR
+// DELETE trigger (residency_evaluation_results_guard).
+//
+// Inserting an evaluation moves its session to COMPLETED in the same
+// trigger: the UPDATE locks the session row and moves it only when the
+// response is the session's own, and the session's trigger refuses the move
+// unless the session is PROCESSING (see rule_writes.hpp).
 #include "../core/error.hpp"
 #include "../core/evaluation.hpp"
 #include "../core/transitions.hpp"
 #include "boundary.hpp"
 #include "datum.hpp"
 #include "module.hpp"
+#include "lookup.hpp"
 #include "rule_writes.hpp"
 #include "session_rows.hpp"
 #include "spi.hpp"
 #include "trigger_row.hpp"
+
+#include <cstring>
 
 using namespace residency;
 using namespace residency::pg;
@@ -19,11 +26,11 @@ namespace {
 
 std::optional<Json> read_json(const Row& row, const char* column)
 {
-    std::optional<std::string> text = row.jsonb(column);
-    if (!text)
+    bool isnull = true;
+    Datum value = row.datum(column, isnull);
+    if (isnull)
         return std::nullopt;
-    ParsedJson parsed = parse_json_strict(*text, current_limits(), column);
-    return std::move(parsed.value);
+    return jsonb_json(value, current_limits().max_json_depth, column);
 }
 
 // E2, E3
@@ -48,16 +55,11 @@ void check_row(const Row& row)
     check_evaluation(r);
 }
 
-Statement lock_session(
-    "SELECT s.status, r.session_id = s.id "
-    "FROM residency.drill_sessions AS s "
-    "LEFT JOIN residency.drill_responses AS r ON r.id = $2 "
-    "WHERE s.id = $1 FOR UPDATE OF s",
-    {UUIDOID, UUIDOID});
 Statement mark_completed("UPDATE residency.drill_sessions SET status = 'COMPLETED' WHERE id = $1", {UUIDOID});
 
-// E1
-void check_session(const TriggerCall& ev, const Row& row)
+// E1: the response must be the session's own; the session must exist and be
+// PROCESSING (its trigger checks that), and it moves to COMPLETED.
+void complete_session(const TriggerCall& ev, const Row& row)
 {
     bool session_null = true, response_null = true;
     Datum session = row.datum("session_id", session_null);
@@ -65,25 +67,22 @@ void check_session(const TriggerCall& ev, const Row& row)
     if (session_null || response_null)
         return;  // NOT NULL answers
 
-    SpiConnection spi(ev.owner());
-    std::uint64_t found = spi.execute(lock_session, {{session}, {response}}, false, 1);
-    std::optional<std::string> status = found ? spi.text(0, 1) : std::nullopt;
-    bool response_matches = found && spi.boolean(0, 2);
-    spi.finish();
+    LookupResult owner = lookup_row("drill_responses", "drill_responses_pkey", {response}, {"session_id"});
+    if (!owner.found || owner.nulls[0] ||
+        std::memcmp(DatumGetUUIDP(owner.values[0])->data, DatumGetUUIDP(session)->data, UUID_LEN) != 0)
+        throw Error(sqlstate::check_violation, "response does not belong to the session",
+                    "Response " + uuid_text(response) + (owner.found ? " is not the response of session "
+                                                                     : " does not exist; it cannot answer session ") +
+                        uuid_text(session) + ".",
+                    "Use the id of the session's own row in residency.drill_responses.");
 
-    if (!status)
+    SessionTransition transition(*DatumGetUUIDP(session), SessionStatus::completed);
+    SpiConnection spi(ev.owner());
+    std::uint64_t moved = spi.execute(mark_completed, {{session}}, false);
+    spi.finish();
+    if (moved != 1)
         throw Error(sqlstate::check_violation, "drill session does not exist",
                     "There is no drill session " + uuid_text(session) + ".", "Evaluate an existing session.");
-    if (*status != "PROCESSING")
-        throw Error(sqlstate::check_violation, "drill session is not being evaluated",
-                    "Session " + uuid_text(session) + " is " + *status +
-                        "; an evaluation can only be stored for a PROCESSING session.",
-                    "Move the session to PROCESSING first (claim it), then store its evaluation once.");
-    if (!response_matches)
-        throw Error(sqlstate::check_violation, "response does not belong to the session",
-                    "Response " + uuid_text(response) + " is not the response of session " + uuid_text(session) +
-                        ".",
-                    "Use the id of the session's own row in residency.drill_responses.");
 }
 
 }  // namespace
@@ -104,20 +103,6 @@ RESIDENCY_FUNCTION(residency_evaluation_results_guard)
         return ev.unchanged();
     }
     check_row(row);
-    check_session(ev, row);
-    return ev.unchanged();
-}
-
-RESIDENCY_FUNCTION(residency_evaluation_results_complete)
-{
-    TriggerCall ev(fcinfo, "residency_evaluation_results_complete");
-    bool isnull = true;
-    Datum session = ev.new_row().datum("session_id", isnull);
-    if (isnull)
-        return ev.unchanged();
-    SessionTransition transition(*DatumGetUUIDP(session), SessionStatus::completed);
-    SpiConnection spi(ev.owner());
-    spi.execute(mark_completed, {{session}}, false);
-    spi.finish();
+    complete_session(ev, row);
     return ev.unchanged();
 }

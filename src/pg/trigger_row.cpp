@@ -8,13 +8,34 @@
 
 namespace residency::pg {
 
+namespace {
+
+// Column numbers by (tuple descriptor type, column name literal): the rules
+// name columns with string literals, so the pointer identifies the name. A
+// table's row type id changes when its columns change (tdtypeid plus the
+// descriptor's attribute count guard against reuse).
+struct CachedAttnum {
+    Oid type;
+    int natts;
+    const char* column;
+    int attnum;
+};
+CachedAttnum attnum_cache[64];
+unsigned attnum_cache_next = 0;
+
+}  // namespace
+
 int Row::attnum(const char* column) const
 {
+    for (const CachedAttnum& c : attnum_cache)
+        if (c.column == column && c.type == desc_->tdtypeid && c.natts == desc_->natts && OidIsValid(c.type))
+            return c.attnum;
     int n = SPI_fnumber(desc_, column);
     if (n <= 0)
         throw Error(sqlstate::internal_error, std::string("column \"") + column + "\" is missing",
                     "The residency trigger expects this column; the table was altered.",
                     "Reinstall the extension's tables with ALTER EXTENSION residency UPDATE.");
+    attnum_cache[attnum_cache_next++ % 64] = CachedAttnum{desc_->tdtypeid, desc_->natts, column, n};
     return n;
 }
 

@@ -1,0 +1,1 @@
+SELECT bare.drill_bare();
