@@ -39,3 +39,8 @@ override CPPFLAGS := $(patsubst -I$(includedir_server),-isystem $(includedir_ser
 $(CORE_SRCS:.cpp=.o): override CPPFLAGS := -DRESIDENCY_CORE -I$(srcdir)/src/core
 
 $(OBJS): $(wildcard src/core/*.hpp src/pg/*.hpp)
+
+# Benchmarks (DESIGN.md section 6) on a throwaway cluster; see docs/benchmarks.md.
+.PHONY: bench
+bench:
+	scripts/bench.sh

@@ -204,8 +204,11 @@ CREATE TRIGGER content_packs_delete BEFORE DELETE ON residency.content_packs
 CREATE TRIGGER content_packs_no_truncate BEFORE TRUNCATE ON residency.content_packs
     FOR EACH STATEMENT EXECUTE FUNCTION residency.forbid_truncate();
 
-CREATE TRIGGER content_pack_questions_guard BEFORE INSERT OR UPDATE OR DELETE ON residency.content_pack_questions
-    FOR EACH ROW EXECUTE FUNCTION residency.content_pack_questions_guard();
+CREATE TRIGGER content_pack_questions_guard BEFORE INSERT OR UPDATE ON residency.content_pack_questions
+    FOR EACH STATEMENT EXECUTE FUNCTION residency.content_pack_questions_guard();
+CREATE TRIGGER content_pack_questions_delete AFTER DELETE ON residency.content_pack_questions
+    REFERENCING OLD TABLE AS gone
+    FOR EACH STATEMENT EXECUTE FUNCTION residency.content_pack_questions_guard();
 CREATE TRIGGER content_pack_questions_no_truncate BEFORE TRUNCATE ON residency.content_pack_questions
     FOR EACH STATEMENT EXECUTE FUNCTION residency.forbid_truncate();
 

@@ -1,6 +1,7 @@
 #include "json_input.hpp"
 
 #include "error.hpp"
+#include "json_view.hpp"
 
 #include <cmath>
 #include <utility>
@@ -61,8 +62,9 @@ bool is_identifier(std::string_view key)
     return true;
 }
 
-// Builds the document like nlohmann's own DOM parser, but tracks the path of
-// the value being read and records what strict input forbids.
+// Builds the document like nlohmann's own DOM parser, and records what
+// strict input forbids. The path of a value is spelled out only for a
+// problem: each frame keeps its key or index, not its path.
 class StrictSax : public nlohmann::json_sax<Json> {
 public:
     explicit StrictSax(Json& root) : root_(root) {}
@@ -92,12 +94,14 @@ public:
     bool key(string_t& k) override
     {
         Frame& f = stack_.back();
-        std::string path = json_path_key(f.path, k);
-        if (k.find('\0') != string_t::npos)
-            problems.push_back({path, "key contains the NUL character \\u0000"});
-        if (f.value->contains(k))
-            problems.push_back({path, "duplicate key"});
-        f.key = std::move(k);
+        auto& object = f.value->get_ref<Json::object_t&>();
+        auto [slot, inserted] = object.emplace(std::move(k), nullptr);
+        f.slot = &slot->second;
+        f.key = &slot->first;
+        if (!inserted)
+            problems.push_back({current_path(), "duplicate key"});
+        if (slot->first.find('\0') != string_t::npos)
+            problems.push_back({current_path(), "key contains the NUL character \\u0000"});
         return true;
     }
 
@@ -120,20 +124,24 @@ public:
 private:
     struct Frame {
         Json* value;
-        std::string path;
-        std::string key;        // objects: the key being read
-        std::size_t index = 0;  // arrays: the index being read
+        Json* slot = nullptr;              // objects: where the next value goes
+        const std::string* key = nullptr;  // objects: its key
+        std::size_t index = 0;             // arrays: the index being read
     };
 
+    // Where the parser is: the path of the value being read.
     std::string current_path() const
     {
-        if (stack_.empty())
-            return "$";
-        const Frame& f = stack_.back();
-        return f.value->is_object() ? json_path_key(f.path, f.key) : json_path_index(f.path, f.index);
+        std::string path = "$";
+        for (const Frame& f : stack_) {
+            if (f.value->is_object())
+                path = f.key ? json_path_key(path, *f.key) : path;
+            else
+                path = json_path_index(path, f.index);
+        }
+        return path;
     }
 
-    // Places a value where the parser is and returns its address.
     Json* place(Json&& v)
     {
         if (stack_.empty()) {
@@ -142,9 +150,8 @@ private:
         }
         Frame& f = stack_.back();
         if (f.value->is_object()) {
-            Json& slot = (*f.value)[f.key];
-            slot = std::move(v);
-            return &slot;
+            *f.slot = std::move(v);
+            return f.slot;
         }
         f.value->push_back(std::move(v));
         ++f.index;
@@ -159,15 +166,20 @@ private:
 
     bool open(Json&& container)
     {
-        std::string path = current_path();
         Json* where = place(std::move(container));
-        stack_.push_back(Frame{where, std::move(path), {}, 0});
+        // an array's index counts the values already placed; step back to
+        // the container itself while it is being read
+        if (!stack_.empty() && stack_.back().value->is_array())
+            --stack_.back().index;
+        stack_.push_back(Frame{where});
         return true;
     }
 
     bool close()
     {
         stack_.pop_back();
+        if (!stack_.empty() && stack_.back().value->is_array())
+            ++stack_.back().index;
         return true;
     }
 
@@ -190,15 +202,26 @@ std::string json_path_index(const std::string& parent, std::size_t index)
     return parent + "[" + std::to_string(index) + "]";
 }
 
+std::string JsonPath::str() const
+{
+    if (parent_ == nullptr)
+        return "$";
+    std::string parent = parent_->str();
+    return index_plus_one_ ? json_path_index(parent, index_plus_one_ - 1) : json_path_key(parent, key_);
+}
+
+void throw_too_deep(std::string_view what, int max_depth)
+{
+    throw Error(sqlstate::payload_too_large, std::string(what) + " is nested too deeply",
+                "The JSON nests arrays and objects more than " + std::to_string(max_depth) +
+                    " levels deep (residency.max_json_depth).",
+                "Flatten the document, or ask an administrator to raise residency.max_json_depth.");
+}
+
 ParsedJson parse_json_strict(std::string_view text, const Limits& limits, std::string_view what)
 {
-    int depth = json_nesting_depth(text, limits.max_json_depth);
-    if (depth > limits.max_json_depth)
-        throw Error(sqlstate::payload_too_large, std::string(what) + " is nested too deeply",
-                    "The JSON nests arrays and objects more than " +
-                        std::to_string(limits.max_json_depth) +
-                        " levels deep (residency.max_json_depth).",
-                    "Flatten the document, or ask an administrator to raise residency.max_json_depth.");
+    if (json_nesting_depth(text, limits.max_json_depth) > limits.max_json_depth)
+        throw_too_deep(what, limits.max_json_depth);
 
     ParsedJson out;
     StrictSax sax(out.value);
@@ -216,6 +239,25 @@ ParsedJson parse_json_strict(std::string_view text, const Limits& limits, std::s
     }
     out.problems = std::move(sax.problems);
     return out;
+}
+
+const char* json_type_name(JsonType type)
+{
+    switch (type) {
+    case JsonType::null:
+        return "null";
+    case JsonType::boolean:
+        return "boolean";
+    case JsonType::number:
+        return "number";
+    case JsonType::string:
+        return "string";
+    case JsonType::array:
+        return "array";
+    case JsonType::object:
+        return "object";
+    }
+    return "null";
 }
 
 std::string json_excerpt(const Json& value, std::size_t max_chars)

@@ -34,10 +34,34 @@ int json_nesting_depth(std::string_view text, int stop_above);
 std::string json_path_key(const std::string& parent, std::string_view key);
 std::string json_path_index(const std::string& parent, std::size_t index);
 
+// A JSON path as a chain of references to its parents, spelled out only
+// when a problem is reported: validators walk documents of thousands of
+// values and report few or none. A JsonPath must not outlive its parent
+// (they live on the validator's stack).
+class JsonPath {
+public:
+    JsonPath() = default;  // $
+    JsonPath key(std::string_view k) const { return JsonPath(this, k, 0); }
+    JsonPath index(std::size_t i) const { return JsonPath(this, {}, i + 1); }
+    std::string str() const;
+
+private:
+    JsonPath(const JsonPath* parent, std::string_view key, std::size_t index_plus_one)
+        : parent_(parent), key_(key), index_plus_one_(index_plus_one)
+    {
+    }
+    const JsonPath* parent_ = nullptr;
+    std::string_view key_;
+    std::size_t index_plus_one_ = 0;  // 0: a key (or the root)
+};
+
 struct ParsedJson {
     Json value;
     std::vector<JsonProblem> problems;  // duplicate keys, NUL characters
 };
+
+// The PT413 error for JSON nested deeper than residency.max_json_depth.
+[[noreturn]] void throw_too_deep(std::string_view what, int max_depth);
 
 // Parses `text` strictly. Throws Error:
 //   PT413 when nested deeper than limits.max_json_depth,

@@ -2,12 +2,29 @@
 #pragma once
 #include "pure.hpp"
 
+#include <memory>
 #include <string>
 #include <string_view>
 
 namespace residency {
 
 std::string sha256_hex(std::string_view bytes);
+
+// SHA-256 over bytes that arrive in pieces.
+class Sha256 {
+public:
+    Sha256();
+    ~Sha256();
+    Sha256(const Sha256&) = delete;
+    Sha256& operator=(const Sha256&) = delete;
+
+    void update(std::string_view bytes);
+    std::string hex();  // finishes the digest; call once
+
+private:
+    struct Context;
+    std::unique_ptr<Context> ctx_;
+};
 
 // 64 lowercase hexadecimal digits, the only checksum form the table accepts.
 bool is_sha256_hex(std::string_view text);

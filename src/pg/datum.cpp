@@ -42,35 +42,35 @@ Datum jsonb_datum(std::string_view json_text)
 namespace {
 
 // A jsonb number as the core's Json number: integral values stay integers
-// (rule E2 wants an integer score), others become double.
-Json json_number(Numeric n, const std::string& path, std::string_view what)
+// (rule E2 wants an integer score), others become double. `where` spells out
+// the JSON path, for the error only.
+template <typename Where>
+Json json_number(Numeric n, const Where& where, std::string_view what)
 {
     Datum value = NumericGetDatum(n);
     int scale = guarded([&] { return DatumGetInt32(DirectFunctionCall1(numeric_scale, value)); });
     double d = guarded([&] { return DatumGetFloat8(DirectFunctionCall1(numeric_float8_no_overflow, value)); });
     if (!std::isfinite(d))
         throw Error(sqlstate::invalid_parameter_value, std::string(what) + " has a number out of range",
-                    path + ": the number does not fit in a double precision value.",
+                    where() + ": the number does not fit in a double precision value.",
                     "Use numbers between -1e308 and 1e308.");
     if (scale == 0 && std::fabs(d) < 9.0e15)  // exactly representable
         return Json(static_cast<std::int64_t>(d));
     return Json(d);
 }
 
-Json json_scalar(const JsonbValue& v, const std::string& path, std::string_view what)
+Json json_scalar(const JsonbValue& v)
 {
     switch (v.type) {
     case jbvNull:
         return Json(nullptr);
     case jbvBool:
         return Json(v.val.boolean);
-    case jbvNumeric:
-        return json_number(v.val.numeric, path, what);
     case jbvString:
         return Json(std::string(v.val.string.val, static_cast<std::size_t>(v.val.string.len)));
     default:
         throw Error(sqlstate::internal_error, "unexpected jsonb value type",
-                    "Type " + std::to_string(static_cast<int>(v.type)) + " at " + path + ".");
+                    "Type " + std::to_string(static_cast<int>(v.type)) + ".");
     }
 }
 
@@ -81,19 +81,21 @@ Json jsonb_json(Datum value, int max_depth, std::string_view what)
     Jsonb* jb = guarded([&] { return DatumGetJsonbP(value); });
     JsonbContainer* root = &jb->root;
 
+    // Each frame keeps its key or index; a path is spelled out only for an
+    // error (a pack has tens of thousands of values).
     struct Frame {
         Json* container;
-        std::string path;
-        std::string key;
-        std::size_t index = 0;
+        Json* slot = nullptr;   // objects: where the next value goes
+        std::string key;        // objects: its key
+        std::size_t index = 0;  // arrays: the index being read
     };
     Json out;
     std::vector<Frame> stack;
-    auto here = [&]() -> std::string {
-        if (stack.empty())
-            return "$";
-        const Frame& f = stack.back();
-        return f.container->is_object() ? json_path_key(f.path, f.key) : json_path_index(f.path, f.index);
+    auto here = [&]() {
+        std::string path = "$";
+        for (const Frame& f : stack)
+            path = f.container->is_object() ? json_path_key(path, f.key) : json_path_index(path, f.index);
+        return path;
     };
     auto place = [&](Json&& v) -> Json* {
         if (stack.empty()) {
@@ -102,13 +104,15 @@ Json jsonb_json(Datum value, int max_depth, std::string_view what)
         }
         Frame& f = stack.back();
         if (f.container->is_object()) {
-            Json& slot = (*f.container)[f.key];
-            slot = std::move(v);
-            return &slot;
+            *f.slot = std::move(v);
+            return f.slot;
         }
         f.container->push_back(std::move(v));
-        ++f.index;
         return &f.container->back();
+    };
+    auto placed = [&]() {  // an array moves on to its next index
+        if (!stack.empty() && stack.back().container->is_array())
+            ++stack.back().index;
     };
 
     JsonbIterator* it = guarded([&] { return JsonbIteratorInit(root); });
@@ -124,26 +128,31 @@ Json jsonb_json(Datum value, int max_depth, std::string_view what)
             [[fallthrough]];
         case WJB_BEGIN_OBJECT: {
             if (static_cast<int>(stack.size()) >= max_depth)
-                throw Error(sqlstate::payload_too_large, std::string(what) + " is nested too deeply",
-                            "The JSON nests arrays and objects more than " + std::to_string(max_depth) +
-                                " levels deep (residency.max_json_depth).",
-                            "Flatten the document, or ask an administrator to raise residency.max_json_depth.");
-            std::string path = here();
+                throw_too_deep(what, max_depth);
             Json* c = place(token == WJB_BEGIN_OBJECT ? Json::object() : Json::array());
-            stack.push_back(Frame{c, std::move(path), {}, 0});
+            stack.push_back(Frame{c, nullptr, {}, 0});
             break;
         }
         case WJB_END_ARRAY:
         case WJB_END_OBJECT:
-            if (!stack.empty())  // empty only at the end of a raw scalar
+            if (!stack.empty()) {  // empty only at the end of a raw scalar
                 stack.pop_back();
+                placed();
+            }
             break;
-        case WJB_KEY:
-            stack.back().key.assign(v.val.string.val, static_cast<std::size_t>(v.val.string.len));
+        case WJB_KEY: {
+            Frame& f = stack.back();
+            f.key.assign(v.val.string.val, static_cast<std::size_t>(v.val.string.len));
+            f.slot = &(*f.container)[f.key];
             break;
+        }
         case WJB_VALUE:
         case WJB_ELEM:
-            place(json_scalar(v, here(), what));
+            if (v.type == jbvNumeric)
+                place(json_number(v.val.numeric, here, what));
+            else
+                place(json_scalar(v));
+            placed();
             break;
         default:
             break;

@@ -8,6 +8,34 @@
 
 namespace residency::pg {
 
+namespace {
+
+// Runs an SPI call as `run_as` (when valid), restoring the user on every
+// path. Called inside guarded(); holds no C++ object.
+template <typename Call>
+int as_user(Oid run_as, Call&& call)
+{
+    if (!OidIsValid(run_as))
+        return call();
+    Oid saved_user;
+    int saved_context;
+    volatile int result = 0;
+    GetUserIdAndSecContext(&saved_user, &saved_context);
+    SetUserIdAndSecContext(run_as, saved_context | SECURITY_LOCAL_USERID_CHANGE | SECURITY_NOFORCE_RLS);
+    PG_TRY();
+    {
+        result = call();
+    }
+    PG_FINALLY();
+    {
+        SetUserIdAndSecContext(saved_user, saved_context);
+    }
+    PG_END_TRY();
+    return result;
+}
+
+}  // namespace
+
 Statement::Statement(const char* sql, std::initializer_list<Oid> arg_types) : sql_(sql)
 {
     for (Oid t : arg_types)
@@ -92,28 +120,28 @@ std::uint64_t SpiConnection::run(Statement& statement, std::initializer_list<Arg
                                         max_rows);
         return SPI_execute_plan(plan, v, n, read_only, max_rows);
     };
-    int rc = guarded([&] {
-        if (!OidIsValid(run_as))
-            return exec();
-        Oid saved_user;
-        int saved_context;
-        int result = 0;
-        GetUserIdAndSecContext(&saved_user, &saved_context);
-        SetUserIdAndSecContext(run_as, saved_context | SECURITY_LOCAL_USERID_CHANGE | SECURITY_NOFORCE_RLS);
-        PG_TRY();
-        {
-            result = exec();
-        }
-        PG_FINALLY();
-        {
-            SetUserIdAndSecContext(saved_user, saved_context);
-        }
-        PG_END_TRY();
-        return result;
-    });
+    int rc = guarded([&] { return as_user(run_as, exec); });
     if (rc < 0)
         throw Error(sqlstate::internal_error, "SPI_execute_plan failed",
                     std::string("Statement: ") + statement.sql() + " (" + SPI_result_code_string(rc) + ")");
+    return SPI_processed;
+}
+
+void SpiConnection::register_transition_tables(TriggerData* td)
+{
+    guarded([&] {
+        if (SPI_register_trigger_data(td) != SPI_OK_TD_REGISTER)
+            elog(ERROR, "SPI_register_trigger_data failed");
+    });
+}
+
+std::uint64_t SpiConnection::execute_once(const char* sql, bool read_only)
+{
+    Oid run_as = run_as_;
+    int rc = guarded([&] { return as_user(run_as, [&] { return SPI_execute(sql, read_only, 0); }); });
+    if (rc < 0)
+        throw Error(sqlstate::internal_error, "SPI_execute failed",
+                    std::string("Statement: ") + sql + " (" + SPI_result_code_string(rc) + ")");
     return SPI_processed;
 }
 

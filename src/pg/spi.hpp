@@ -57,6 +57,13 @@ public:
     std::uint64_t execute(Statement& statement, std::initializer_list<Arg> args, bool read_only,
                           long max_rows = 0);
 
+    // Makes a trigger's transition tables visible to the statements run
+    // on this connection, under the names the trigger gave them.
+    void register_transition_tables(TriggerData* td);
+    // Runs SQL that is not prepared (statements that read transition tables
+    // cannot keep their plan); returns the number of rows processed.
+    std::uint64_t execute_once(const char* sql, bool read_only);
+
     // Runs a read-only statement under a fresh snapshot instead of the
     // transaction's (a REPEATABLE READ crosscheck, as foreign keys do).
     std::uint64_t execute_latest(Statement& statement, std::initializer_list<Arg> args);

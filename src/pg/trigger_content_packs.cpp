@@ -3,12 +3,15 @@
 //   AFTER INSERT OR UPDATE   residency_content_packs_mirror  P7
 //   BEFORE DELETE            residency_content_packs_delete  P6
 #include "../core/content_pack.hpp"
+#include "../core/content_pack_check.hpp"
 #include "../core/error.hpp"
 #include "../core/sha256.hpp"
 #include "../core/transitions.hpp"
 #include "boundary.hpp"
 #include "clock.hpp"
 #include "datum.hpp"
+#include "jsonb_text_digest.hpp"
+#include "jsonb_view.hpp"
 #include "module.hpp"
 #include "rule_writes.hpp"
 #include "spi.hpp"
@@ -19,36 +22,55 @@ using namespace residency::pg;
 
 namespace {
 
-// P1-P3 on the row's content: limits, the pack document, the row's version
-// columns, and the checksum/file_size defaults.
+// P1-P3 on the row's content. The document is validated in place, through
+// a view of the jsonb; a NULL checksum or file_size is computed over
+// content::text without printing it (jsonb_text_digest.hpp). The size limit
+// applies to file_size, the size of what was uploaded.
 void check_content(const TriggerCall& ev, const Row& row, RowEdit& edit)
 {
-    std::optional<std::string> content = row.jsonb("content");
-    if (!content)
+    bool isnull = true;
+    Datum content = row.datum("content", isnull);
+    if (isnull)
         return;  // NOT NULL answers
     Limits limits = current_limits();
-    PackValidation v = check_content_pack_text(*content, limits);
-
-    std::optional<std::string_view> version = row.text("version");
-    std::optional<std::string_view> schema_version = row.text("schema_version");
-    if (version && schema_version && !v.pack.version.empty()) {
-        std::vector<JsonProblem> row_problems = pack_row_problems(*version, *schema_version, v.pack.version);
-        v.problems.insert(v.problems.end(), row_problems.begin(), row_problems.end());
-    }
-    if (!v.ok())
-        throw_pack_problems(v.problems);
 
     // P3. On INSERT a NULL checksum/file_size is computed over content::text
     // (the API passes both, computed over the exact uploaded bytes). On an
     // UPDATE of a DRAFT's content they are recomputed unless the UPDATE sets
     // them itself.
-    bool content_changed = ev.changed("content");
+    bool content_changed = ev.is_insert() || ev.changed("content");
     bool fill_checksum = ev.is_insert() ? row.is_null("checksum") : content_changed && !ev.sets("checksum");
     bool fill_size = ev.is_insert() ? row.is_null("file_size") : content_changed && !ev.sets("file_size");
-    if (fill_checksum)
-        edit.set(row, "checksum", text_datum(sha256_hex(*content)));
-    if (fill_size)
-        edit.set(row, "file_size", Int32GetDatum(static_cast<std::int32_t>(content->size())));
+    std::optional<std::int64_t> file_size = row.integer("file_size");
+    int depth = 0;
+    if (fill_checksum || fill_size) {
+        JsonbTextDigest text = digest_jsonb_text(content);
+        if (fill_size)
+            file_size = text.bytes;
+        check_pack_size(static_cast<std::size_t>(*file_size > 0 ? *file_size : 0), limits);
+        depth = text.depth;
+        if (fill_checksum)
+            edit.set(row, "checksum", text_datum(text.sha256_hex));
+        if (fill_size)
+            edit.set(row, "file_size", Int32GetDatum(static_cast<std::int32_t>(text.bytes)));
+    } else {
+        if (file_size && *file_size > 0)
+            check_pack_size(static_cast<std::size_t>(*file_size), limits);
+        depth = jsonb_depth(content, limits.max_json_depth);
+    }
+    if (depth > limits.max_json_depth)
+        throw_too_deep("content pack", limits.max_json_depth);
+
+    std::vector<JsonProblem> problems;
+    std::string content_version = check_content_pack(JsonbView::document(content), problems, nullptr);
+    std::optional<std::string_view> version = row.text("version");
+    std::optional<std::string_view> schema_version = row.text("schema_version");
+    if (version && schema_version && !content_version.empty()) {
+        std::vector<JsonProblem> row_problems = pack_row_problems(*version, *schema_version, content_version);
+        problems.insert(problems.end(), row_problems.begin(), row_problems.end());
+    }
+    if (!problems.empty())
+        throw_pack_problems(problems);
 }
 
 void check_checksum_and_size(const Row& row)
@@ -230,7 +252,7 @@ RESIDENCY_FUNCTION(residency_content_packs_delete)
 // (content_packs, content_pack_questions, drill_responses, evaluation_results).
 RESIDENCY_FUNCTION(residency_forbid_truncate)
 {
-    TriggerCall ev(fcinfo, "residency_forbid_truncate");
+    TriggerCall ev(fcinfo, "residency_forbid_truncate", true);
     (void) ev;
     throw Error(sqlstate::check_violation, "TRUNCATE would bypass the residency rules",
                 "Rows of this table are deleted one by one so that the rules can check each deletion.",

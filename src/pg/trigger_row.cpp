@@ -113,13 +113,14 @@ std::optional<std::string> Row::uuid_text(const char* column) const
     return pg::uuid_text(d);
 }
 
-TriggerCall::TriggerCall(FunctionCallInfo fcinfo, const char* name)
+TriggerCall::TriggerCall(FunctionCallInfo fcinfo, const char* name, bool statement_level)
 {
     if (!CALLED_AS_TRIGGER(fcinfo))
         throw Error("39P01", std::string(name) + " must be called as a trigger");
     td_ = reinterpret_cast<TriggerData*>(fcinfo->context);
-    if (!TRIGGER_FIRED_FOR_ROW(td_->tg_event) && !TRIGGER_FIRED_BY_TRUNCATE(td_->tg_event))
-        throw Error("39P01", std::string(name) + " must be a row trigger");
+    if (TRIGGER_FIRED_FOR_ROW(td_->tg_event) == statement_level)
+        throw Error("39P01", std::string(name) + (statement_level ? " must be a statement trigger"
+                                                                  : " must be a row trigger"));
 }
 
 Row TriggerCall::new_row() const

@@ -39,9 +39,9 @@ private:
 
 class TriggerCall {
 public:
-    // Checks that the function was called as a row trigger; `name` is for
-    // the error if it was not.
-    TriggerCall(FunctionCallInfo fcinfo, const char* name);
+    // Checks that the function was called as a trigger (a row trigger unless
+    // `statement_level`); `name` is for the error if it was not.
+    TriggerCall(FunctionCallInfo fcinfo, const char* name, bool statement_level = false);
 
     bool is_insert() const { return TRIGGER_FIRED_BY_INSERT(td_->tg_event); }
     bool is_update() const { return TRIGGER_FIRED_BY_UPDATE(td_->tg_event); }
@@ -54,6 +54,7 @@ public:
     Row old_row() const;  // UPDATE and DELETE
     TupleDesc desc() const { return td_->tg_relation->rd_att; }
     Oid relid() const { return RelationGetRelid(td_->tg_relation); }
+    TriggerData* data() const { return td_; }
     // The table's owner: rule queries run as this role (see spi.hpp).
     Oid owner() const { return td_->tg_relation->rd_rel->relowner; }
 

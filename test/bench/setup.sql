@@ -157,3 +157,23 @@ BEGIN
     WHERE p.id = pid;
 END
 $$;
+
+-- Alternating rounds of two measurements (the order flips every round, so
+-- that table growth and cache warmth favour neither): microseconds of
+-- backend CPU per call, per round.
+CREATE FUNCTION bare.rounds(fn_rules text, fn_bare text, rounds int, n int)
+RETURNS TABLE (round int, rules_us float8, bare_us float8) LANGUAGE plpgsql AS $$
+BEGIN
+    FOR r IN 1 .. rounds LOOP
+        round := r;
+        IF r % 2 = 1 THEN
+            rules_us := bare.cpu_us_per_call(fn_rules, n);
+            bare_us := bare.cpu_us_per_call(fn_bare, n);
+        ELSE
+            bare_us := bare.cpu_us_per_call(fn_bare, n);
+            rules_us := bare.cpu_us_per_call(fn_rules, n);
+        END IF;
+        RETURN NEXT;
+    END LOOP;
+END
+$$;

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Benchmarks of DESIGN.md section 6 (make bench). Runs on its own throwaway
+# cluster and prints a Markdown report (also written to bench-results/).
+#
+#   B1  rules cost of a full drill: rules vs identical tables without triggers
+#       - server CPU per drill (one function call per drill, no round trips)
+#       - client view: pgbench, one client, the drill as separate statements
+#   B3  a 2,000-question pack: validate + checksum + question rows vs storing
+#       the same pack and rows with no validation
+#
+# CPU time is the backend's own (from /proc/self/stat), which other load on
+# the machine barely changes; wall-clock figures come from pgbench.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+ROUNDS=${BENCH_ROUNDS:-7}
+B1_N=${BENCH_B1_N:-3000}
+B3_N=${BENCH_B3_N:-10}
+PGBENCH_S=${BENCH_PGBENCH_SECONDS:-15}
+
+scripts/setup.sh >/dev/null
+make -s -j"$(nproc)"
+if [ "$(id -u)" -eq 0 ]; then make -s install; else sudo make -s install; fi
+export RESIDENCY_CLUSTER_DIR=${RESIDENCY_CLUSTER_DIR:-/tmp/residency-bench-$$}
+eval "$(scripts/cluster.sh start)"
+trap 'scripts/cluster.sh stop' EXIT
+
+PSQL=(psql -X -q -v ON_ERROR_STOP=1)
+"${PSQL[@]}" -d postgres -c "CREATE DATABASE bench"
+"${PSQL[@]}" -d bench -f test/bench/setup.sql
+"${PSQL[@]}" -d bench -c "SELECT bare.cpu_us_per_call('bare.drill_rules', 1000), bare.cpu_us_per_call('bare.drill_bare', 1000)" -c "ANALYZE" >/dev/null
+
+mkdir -p bench-results
+report=bench-results/report.md
+summary() {  # fn_rules fn_bare rounds n
+    "${PSQL[@]}" -At -F ' ' -d bench -c "
+        SELECT round(percentile_cont(0.5) WITHIN GROUP (ORDER BY rules_us)::numeric, 1),
+               round(percentile_cont(0.5) WITHIN GROUP (ORDER BY bare_us)::numeric, 1),
+               round(percentile_cont(0.5) WITHIN GROUP (ORDER BY rules_us / bare_us)::numeric, 3),
+               round(min(rules_us / bare_us)::numeric, 3), round(max(rules_us / bare_us)::numeric, 3)
+        FROM bare.rounds('$1', '$2', $3, $4)"
+}
+
+read -r b1_rules b1_bare b1_ratio b1_min b1_max < <(summary bare.drill_rules bare.drill_bare "$ROUNDS" "$B1_N")
+
+tps_of() { pgbench -n -M prepared -c 1 -T "$PGBENCH_S" -f "test/bench/$1.sql" bench 2>&1 | awk '/^tps/ {print $3}'; }
+lat_rules=(); lat_bare=()
+for r in 1 2 3; do
+    t=$(tps_of b1_rules); lat_rules+=("$(awk -v t="$t" 'BEGIN {printf "%.1f", 1e6 / t}')")
+    t=$(tps_of b1_bare); lat_bare+=("$(awk -v t="$t" 'BEGIN {printf "%.1f", 1e6 / t}')")
+done
+median3() { printf '%s\n' "$@" | sort -n | sed -n 2p; }
+c_rules=$(median3 "${lat_rules[@]}"); c_bare=$(median3 "${lat_bare[@]}")
+c_ratio=$(awk -v a="$c_rules" -v b="$c_bare" 'BEGIN {printf "%.3f", a / b}')
+
+read -r b3_rules b3_bare b3_ratio b3_min b3_max < <(summary bare.pack_rules bare.pack_bare "$ROUNDS" "$B3_N")
+pack_kb=$("${PSQL[@]}" -At -d bench -c "SELECT octet_length(body) / 1024 FROM bare.pack_source WHERE n = 2000")
+
+{
+    echo "Benchmarks of $(git rev-parse --short HEAD 2>/dev/null || echo 'a work tree') on $(date -u +%Y-%m-%d)"
+    echo "($(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(psql -X -At -d bench -c 'SHOW server_version'))"
+    echo
+    echo "| # | what | with rules | without | ratio (median of $ROUNDS; min-max) | target |"
+    echo "|---|---|---|---|---|---|"
+    echo "| B1 | full drill, server CPU per drill | ${b1_rules} µs | ${b1_bare} µs | ${b1_ratio} (${b1_min}-${b1_max}) | <= 1.15 |"
+    echo "| B1 | full drill, pgbench 1 client, latency per drill | ${c_rules} µs | ${c_bare} µs | ${c_ratio} (median of 3) | <= 1.15 |"
+    echo "| B3 | ${pack_kb} kB pack of 2,000 questions, server CPU | $(awk -v x="$b3_rules" 'BEGIN {printf "%.1f", x / 1000}') ms | $(awk -v x="$b3_bare" 'BEGIN {printf "%.1f", x / 1000}') ms | ${b3_ratio} (${b3_min}-${b3_max}) | <= 1.25 |"
+} | tee "$report"
