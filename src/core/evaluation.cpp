@@ -1,6 +1,7 @@
 #include "evaluation.hpp"
 
 #include "error.hpp"
+#include "evaluation_check.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -9,11 +10,6 @@
 namespace residency {
 
 namespace {
-
-bool is_blank(std::string_view s)
-{
-    return s.find_first_not_of(" \t\n\r\f\v") == std::string_view::npos;
-}
 
 std::string number_text(double v)
 {
@@ -27,53 +23,7 @@ std::string number_text(double v)
 std::vector<JsonProblem> categories_problems(const Json& categories, const std::string& root)
 {
     std::vector<JsonProblem> out;
-    if (!categories.is_array()) {
-        out.push_back({root, "must be an array of 7 category objects"});
-        return out;
-    }
-    if (categories.size() != evaluation_categories.size())
-        out.push_back({root, "must hold exactly 7 categories, found " + std::to_string(categories.size())});
-
-    std::vector<std::string> seen;
-    for (std::size_t i = 0; i < categories.size(); ++i) {
-        const Json& c = categories[i];
-        std::string path = json_path_index(root, i);
-        if (!c.is_object()) {
-            out.push_back({path, "must be an object with name, passFlag and note"});
-            continue;
-        }
-        auto name = c.find("name");
-        if (name == c.end() || !name->is_string()) {
-            out.push_back({path + ".name", "must be one of the 7 category names"});
-        } else {
-            const std::string& n = name->get_ref<const std::string&>();
-            bool known = std::find(evaluation_categories.begin(), evaluation_categories.end(), n) !=
-                         evaluation_categories.end();
-            if (!known)
-                out.push_back({path + ".name", json_excerpt(n) +
-                                                   " is not one of Length, Pace, Fillers, Wording, "
-                                                   "Ownership, Structure, Substance"});
-            else if (std::find(seen.begin(), seen.end(), n) != seen.end())
-                out.push_back({path + ".name", "repeats the category " + json_excerpt(n)});
-            else
-                seen.push_back(n);
-        }
-        auto flag = c.find("passFlag");
-        if (flag == c.end() || !flag->is_string() ||
-            (flag->get_ref<const std::string&>() != "PASS" && flag->get_ref<const std::string&>() != "FLAG"))
-            out.push_back({path + ".passFlag", "must be \"PASS\" or \"FLAG\""});
-        auto note = c.find("note");
-        if (note == c.end() || !note->is_string() || is_blank(note->get_ref<const std::string&>()))
-            out.push_back({path + ".note", "must be a non-empty string"});
-        if (auto score = c.find("score"); score != c.end()) {
-            bool ok = score->is_number_integer() && score->get<std::int64_t>() >= 0 &&
-                      score->get<std::int64_t>() <= 100;
-            if (!ok)
-                out.push_back({path + ".score", "must be an integer from 0 to 100, found " + json_excerpt(*score)});
-        }
-    }
-    if (out.empty() && seen.size() != evaluation_categories.size())
-        out.push_back({root, "must name each of the 7 categories once"});
+    check_categories(NlohmannView(categories), root, out);
     return out;
 }
 
@@ -81,20 +31,18 @@ std::vector<JsonProblem> evaluation_problems(const EvaluationRecord& r)
 {
     std::vector<JsonProblem> out;
     if (r.categories)
-        out = categories_problems(*r.categories);
+        check_categories(NlohmannView(*r.categories), "categories", out);
+    if (r.what_changed)
+        check_what_changed(NlohmannView(*r.what_changed), out);
+    if (r.details)
+        check_details(NlohmannView(*r.details), out);
+    figures_problems(r, out);
+    return out;
+}
 
-    if (r.what_changed) {
-        const Json& w = *r.what_changed;
-        if (!w.is_array()) {
-            out.push_back({"what_changed", "must be an array of at most 3 strings"});
-        } else {
-            if (w.size() > max_what_changed)
-                out.push_back({"what_changed", "must hold at most 3 items, found " + std::to_string(w.size())});
-            for (std::size_t i = 0; i < w.size(); ++i)
-                if (!w[i].is_string() || is_blank(w[i].get_ref<const std::string&>()))
-                    out.push_back({json_path_index("what_changed", i), "must be a non-empty string"});
-        }
-    }
+void figures_problems(const EvaluationRecord& r, std::vector<JsonProblem>& out)
+{
+    using evaluation_check::is_blank;
     if (r.practice_rule && is_blank(*r.practice_rule))
         out.push_back({"practice_rule", "must not be empty"});
     if (r.model_used && is_blank(*r.model_used))
@@ -122,19 +70,21 @@ std::vector<JsonProblem> evaluation_problems(const EvaluationRecord& r)
                                           " (within 0.5), found " + number_text(*r.wpm)});
         }
     }
-    if (r.details && !r.details->is_object() && !r.details->is_null())
-        out.push_back({"details", "must be a JSON object"});
-    return out;
+}
+
+void throw_evaluation_problems(const std::vector<JsonProblem>& problems)
+{
+    throw Error(sqlstate::check_violation, "evaluation result is not valid", format_problems(problems),
+                "An evaluation needs the 7 categories (Length, Pace, Fillers, Wording, Ownership, "
+                "Structure, Substance), each with passFlag PASS or FLAG and a note, and figures "
+                "that agree with each other.");
 }
 
 void check_evaluation(const EvaluationRecord& record)
 {
     std::vector<JsonProblem> problems = evaluation_problems(record);
     if (!problems.empty())
-        throw Error(sqlstate::check_violation, "evaluation result is not valid", format_problems(problems),
-                    "An evaluation needs the 7 categories (Length, Pace, Fillers, Wording, Ownership, "
-                    "Structure, Substance), each with passFlag PASS or FLAG and a note, and figures "
-                    "that agree with each other.");
+        throw_evaluation_problems(problems);
 }
 
 }  // namespace residency

@@ -46,7 +46,14 @@ std::vector<JsonProblem> categories_problems(const Json& categories, const std::
 // E3 (and E2 for the categories), every problem found.
 std::vector<JsonProblem> evaluation_problems(const EvaluationRecord& record);
 
+// E3's checks of the scalar columns only (the JSON columns of `record`
+// are ignored), appended to `out`.
+void figures_problems(const EvaluationRecord& record, std::vector<JsonProblem>& out);
+
 // Throws Error 23514 listing every problem when there is any.
 void check_evaluation(const EvaluationRecord& record);
+
+// The 23514 error for a non-empty problem list.
+[[noreturn]] void throw_evaluation_problems(const std::vector<JsonProblem>& problems);
 
 }  // namespace residency

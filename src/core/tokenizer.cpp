@@ -116,10 +116,11 @@ void classify_unicode(Cp& p)
     p.cls = Cls::letter;
 }
 
-// Decodes UTF-8; a malformed sequence becomes one separating symbol byte.
-std::vector<Cp> decode(std::string_view s)
+// Decodes UTF-8 into `out`; a malformed sequence becomes one separating
+// symbol byte.
+void decode(std::string_view s, std::vector<Cp>& out)
 {
-    std::vector<Cp> out;
+    out.clear();
     out.reserve(s.size());
     std::size_t i = 0;
     while (i < s.size()) {
@@ -150,7 +151,6 @@ std::vector<Cp> decode(std::string_view s)
         out.push_back(p);
         i += p.len;
     }
-    return out;
 }
 
 char ascii_lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
@@ -229,7 +229,11 @@ void append_norm(std::string& out, const Cp& p, std::string_view input)
 template <bool Build>
 std::size_t scan(std::string_view input, Transcript& t)
 {
-    std::vector<Cp> cps = decode(input);
+    // One code-point buffer per thread, reused: a word count runs on every
+    // response insert. Long answers do not keep their buffer.
+    thread_local std::vector<Cp> buffer;
+    std::vector<Cp>& cps = buffer;
+    decode(input, cps);
     drop_annotations(cps);
     const std::size_t n = cps.size();
     auto cls_at = [&](std::size_t k) { return k < n ? cps[k].cls : Cls::space; };
@@ -323,6 +327,8 @@ std::size_t scan(std::string_view input, Transcript& t)
         }
         i = j;
     }
+    if (cps.capacity() > 16 * 1024)
+        std::vector<Cp>().swap(cps);
     return words;
 }
 

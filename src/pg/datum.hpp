@@ -3,8 +3,6 @@
 // memory context and live as long as it does.
 #pragma once
 
-#include "../core/json_input.hpp"
-
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -19,12 +17,6 @@ Datum text_datum(std::string_view s);
 // jsonb as JSON text (the output of jsonb_out), and JSON text as jsonb.
 std::string jsonb_text(Datum value);
 Datum jsonb_datum(std::string_view json_text);
-
-// jsonb as a core Json value, built by walking the jsonb iteratively (no
-// text round trip). Nesting deeper than max_depth is PT413, checked before
-// any recursion; a number beyond double range is 22023 with its JSON path.
-// `what` names the value in messages ("categories").
-Json jsonb_json(Datum value, int max_depth, std::string_view what);
 
 // numeric as double: NaN stays NaN, values beyond double range become
 // +-infinity instead of an error, so that range checks can report them.

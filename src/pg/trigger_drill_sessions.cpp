@@ -10,6 +10,7 @@
 #include "trigger_row.hpp"
 
 #include <cmath>
+#include <cstring>
 
 using namespace residency;
 using namespace residency::pg;
@@ -55,7 +56,6 @@ Datum insert_session(const TriggerCall& ev)
     if (user.found)
         level = std::string(text_view(user.values[0]));
     bool has_pack = pack.found;
-    std::string pack_id = has_pack ? uuid_text(pack.values[0]) : std::string();
     std::optional<std::string> pack_version;
     if (has_pack)
         pack_version = std::string(text_view(pack.values[1]));
@@ -75,15 +75,17 @@ Datum insert_session(const TriggerCall& ev)
                     "Activate a content pack first.");
     if (!has_question)
         throw Error(sqlstate::check_violation, "question is not in the active content pack",
-                    "The ACTIVE pack " + pack_id + " (version " + *pack_version + ") has no question \"" +
+                    "The ACTIVE pack " + uuid_text(pack.values[0]) + " (version " + *pack_version + ") has no question \"" +
                         question.substr(0, 200) + "\".",
                     "Pick a question id from residency.content_pack_questions of the active pack.");
 
     RowEdit edit;
     Datum pack_datum = pack.values[0];
-    if (std::optional<std::string> given = row.uuid_text("content_pack_id"); given && *given != pack_id)
+    bool given_null = true;
+    Datum given = row.datum("content_pack_id", given_null);
+    if (!given_null && std::memcmp(DatumGetUUIDP(given)->data, DatumGetUUIDP(pack_datum)->data, UUID_LEN) != 0)
         throw Error(sqlstate::check_violation, "content_pack_id is not the active pack",
-                    "content_pack_id is " + *given + " but the ACTIVE pack is " + pack_id + ".",
+                    "content_pack_id is " + uuid_text(given) + " but the ACTIVE pack is " + uuid_text(pack_datum) + ".",
                     "Leave content_pack_id and content_pack_version NULL; they are taken from the active pack.");
     if (std::optional<std::string_view> given = row.text("content_pack_version"); given && *given != *pack_version)
         throw Error(sqlstate::check_violation, "content_pack_version is not the active pack's version",

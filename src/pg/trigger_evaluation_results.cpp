@@ -7,9 +7,11 @@
 // unless the session is PROCESSING (see rule_writes.hpp).
 #include "../core/error.hpp"
 #include "../core/evaluation.hpp"
+#include "../core/evaluation_check.hpp"
 #include "../core/transitions.hpp"
 #include "boundary.hpp"
 #include "datum.hpp"
+#include "jsonb_view.hpp"
 #include "module.hpp"
 #include "lookup.hpp"
 #include "rule_writes.hpp"
@@ -24,35 +26,31 @@ using namespace residency::pg;
 
 namespace {
 
-std::optional<Json> read_json(const Row& row, const char* column)
-{
-    bool isnull = true;
-    Datum value = row.datum(column, isnull);
-    if (isnull)
-        return std::nullopt;
-    return jsonb_json(value, current_limits().max_json_depth, column);
-}
-
-// E2, E3
+// E2, E3: the figures, and the JSON columns read in place.
 void check_row(const Row& row)
 {
-    std::optional<Json> categories = read_json(row, "categories");
-    std::optional<Json> what_changed = read_json(row, "what_changed");
-    std::optional<Json> details = read_json(row, "details");
     EvaluationRecord r;
     r.duration_s = row.numeric("duration_s");
     r.words = row.integer("words");
     r.wpm = row.numeric("wpm");
     r.overall_score = row.integer("overall_score");
-    r.categories = categories ? &*categories : nullptr;
-    r.what_changed = what_changed ? &*what_changed : nullptr;
-    r.details = details ? &*details : nullptr;
     if (auto s = row.text("practice_rule"))
         r.practice_rule = std::string(*s);
     if (auto s = row.text("model_used"))
         r.model_used = std::string(*s);
     r.processing_time_ms = row.integer("processing_time_ms");
-    check_evaluation(r);
+
+    std::vector<JsonProblem> problems;
+    bool isnull = true;
+    if (Datum d = row.datum("categories", isnull); !isnull)
+        check_categories(JsonbView::document(d), "categories", problems);
+    if (Datum d = row.datum("what_changed", isnull); !isnull)
+        check_what_changed(JsonbView::document(d), problems);
+    if (Datum d = row.datum("details", isnull); !isnull)
+        check_details(JsonbView::document(d), problems);
+    figures_problems(r, problems);
+    if (!problems.empty())
+        throw_evaluation_problems(problems);
 }
 
 Statement mark_completed("UPDATE residency.drill_sessions SET status = 'COMPLETED' WHERE id = $1", {UUIDOID});
