@@ -4,6 +4,11 @@
 \echo Use "CREATE EXTENSION residency" to load this file. \quit
 
 CREATE SCHEMA residency_api;
+-- Schema residency is the extension's own schema (the control file's
+-- schema = residency, pg_extension.extnamespace); Postgres does not let the
+-- schema that contains an extension also be its member, so DROP EXTENSION
+-- leaves it behind, empty (docs/operations.md). residency_api, created here,
+-- is a member.
 COMMENT ON SCHEMA residency IS 'residency: tables, rules and privileged implementations (not exposed to PostgREST)';
 COMMENT ON SCHEMA residency_api IS 'residency: the API PostgREST exposes (db-schemas = residency_api)';
 
@@ -35,10 +40,11 @@ $roles$;
 CREATE FUNCTION residency.uid() RETURNS uuid
 LANGUAGE sql STABLE PARALLEL SAFE
 AS $$
-    SELECT pg_catalog.nullif(
-        pg_catalog.coalesce(
-            pg_catalog.nullif(pg_catalog.current_setting('request.jwt.claim.sub', true), ''),
-            pg_catalog.nullif(pg_catalog.current_setting('request.jwt.claims', true), '')::jsonb ->> 'sub'),
+    -- nullif and coalesce are SQL syntax, not functions: they need no schema
+    SELECT nullif(
+        coalesce(
+            nullif(pg_catalog.current_setting('request.jwt.claim.sub', true), ''),
+            nullif(pg_catalog.current_setting('request.jwt.claims', true), '')::jsonb ->> 'sub'),
         '')::uuid
 $$;
 COMMENT ON FUNCTION residency.uid() IS 'The signed-in user''s id from the PostgREST JWT claims (sub), or NULL';

@@ -1,11 +1,11 @@
 #include "drill_response.hpp"
 
 #include "error.hpp"
+#include "json_input.hpp"
 #include "tokenizer.hpp"
 #include "url.hpp"
 
 #include <cmath>
-#include <cstdio>
 #include <string>
 
 namespace residency {
@@ -26,10 +26,8 @@ void check_drill_response(const DrillResponse& r, const Limits& limits)
     if (r.audio_duration_s) {
         double d = *r.audio_duration_s;
         if (!(d > 0) || !(d <= max_audio_duration_s)) {
-            char buf[64];
-            std::snprintf(buf, sizeof buf, "%.6g", d);
             throw Error(sqlstate::invalid_parameter_value, "invalid audio_duration_s",
-                        std::string("audio_duration_s is ") + buf + "; it must be greater than 0 and at most 3600.",
+                        "audio_duration_s is " + format_number(d) + "; it must be greater than 0 and at most 3600.",
                         "Send the length of the recording in seconds.");
         }
     }

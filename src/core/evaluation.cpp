@@ -5,20 +5,8 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 
 namespace residency {
-
-namespace {
-
-std::string number_text(double v)
-{
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%.6g", v);
-    return buf;
-}
-
-}  // namespace
 
 std::vector<JsonProblem> categories_problems(const Json& categories, const std::string& root)
 {
@@ -56,18 +44,18 @@ void figures_problems(const EvaluationRecord& r, std::vector<JsonProblem>& out)
     if (r.duration_s) {
         duration_ok = std::isfinite(*r.duration_s) && *r.duration_s > 0;
         if (!duration_ok)
-            out.push_back({"duration_s", "must be greater than 0, found " + number_text(*r.duration_s)});
+            out.push_back({"duration_s", "must be greater than 0, found " + format_number(*r.duration_s)});
     }
     if (r.words && *r.words < 0)
         out.push_back({"words", "must be at least 0, found " + std::to_string(*r.words)});
     if (r.wpm) {
         if (!std::isfinite(*r.wpm) || *r.wpm < 0) {
-            out.push_back({"wpm", "must be at least 0, found " + number_text(*r.wpm)});
+            out.push_back({"wpm", "must be at least 0, found " + format_number(*r.wpm)});
         } else if (duration_ok && r.words && *r.words >= 0) {
             double expected = static_cast<double>(*r.words) * 60.0 / *r.duration_s;
             if (std::fabs(*r.wpm - expected) > wpm_tolerance)
-                out.push_back({"wpm", "must be words*60/duration_s = " + number_text(expected) +
-                                          " (within 0.5), found " + number_text(*r.wpm)});
+                out.push_back({"wpm", "must be words*60/duration_s = " + format_number(expected) +
+                                          " (within 0.5), found " + format_number(*r.wpm)});
         }
     }
 }

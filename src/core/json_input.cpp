@@ -4,6 +4,7 @@
 #include "json_view.hpp"
 
 #include <cmath>
+#include <cstdio>
 #include <utility>
 
 namespace residency {
@@ -258,6 +259,17 @@ const char* json_type_name(JsonType type)
         return "object";
     }
     return "null";
+}
+
+std::string format_number(double value)
+{
+    if (std::isnan(value))
+        return "NaN";
+    if (std::isinf(value))
+        return value > 0 ? "Infinity" : "-Infinity";
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.6g", value);
+    return buf;
 }
 
 std::string json_excerpt(const Json& value, std::size_t max_chars)

@@ -72,6 +72,10 @@ struct ParsedJson {
 // `what` names the document in messages ("content pack", "categories").
 ParsedJson parse_json_strict(std::string_view text, const Limits& limits, std::string_view what);
 
+// A number for messages, spelled as Postgres spells it: NaN, Infinity,
+// -Infinity, else up to 6 significant digits.
+std::string format_number(double value);
+
 // Readable rendering of a JSON value for messages, shortened to `max_chars`.
 std::string json_excerpt(const Json& value, std::size_t max_chars = 60);
 

@@ -43,7 +43,9 @@ RESIDENCY_FUNCTION(residency_content_pack_questions_guard)
         throw Error(sqlstate::internal_error, "residency_content_pack_questions_guard needs OLD TABLE AS gone");
     SpiConnection spi(ev.owner());
     spi.register_transition_tables(ev.data());
-    std::uint64_t found = spi.execute_once(packs_still_there, true);
+    // not read-only: a fresh snapshot, which sees the cascade's own
+    // deletion of the packs (the trigger's statement snapshot does not)
+    std::uint64_t found = spi.execute_once(packs_still_there, false);
     spi.finish();
     if (found > 0)
         refuse();

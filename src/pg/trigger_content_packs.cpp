@@ -90,8 +90,8 @@ void check_checksum_and_size(const Row& row)
 [[noreturn]] void throw_frozen(std::string_view column, PackStatus status)
 {
     throw Error(sqlstate::check_violation, "content pack is not a draft",
-                "Column " + std::string(column) + " of a " + std::string(to_string(status)) +
-                    " content pack cannot change.",
+                "Column " + std::string(column) + " cannot change while the pack is " +
+                    std::string(to_string(status)) + ".",
                 "Upload the changed content as a new pack with a new version.");
 }
 

@@ -40,14 +40,25 @@ void check_row(const Row& row)
         r.model_used = std::string(*s);
     r.processing_time_ms = row.integer("processing_time_ms");
 
+    // residency.max_json_depth holds for every JSON column, measured
+    // without recursion before anything else reads it
+    int max_depth = current_limits().max_json_depth;
+    auto document = [&](const char* column) -> std::optional<JsonbView> {
+        bool isnull = true;
+        Datum d = row.datum(column, isnull);
+        if (isnull)
+            return std::nullopt;
+        if (jsonb_depth(d, max_depth) > max_depth)
+            throw_too_deep(column, max_depth);
+        return JsonbView::document(d);
+    };
     std::vector<JsonProblem> problems;
-    bool isnull = true;
-    if (Datum d = row.datum("categories", isnull); !isnull)
-        check_categories(JsonbView::document(d), "categories", problems);
-    if (Datum d = row.datum("what_changed", isnull); !isnull)
-        check_what_changed(JsonbView::document(d), problems);
-    if (Datum d = row.datum("details", isnull); !isnull)
-        check_details(JsonbView::document(d), problems);
+    if (std::optional<JsonbView> v = document("categories"))
+        check_categories(*v, "categories", problems);
+    if (std::optional<JsonbView> v = document("what_changed"))
+        check_what_changed(*v, problems);
+    if (std::optional<JsonbView> v = document("details"))
+        check_details(*v, problems);
     figures_problems(r, problems);
     if (!problems.empty())
         throw_evaluation_problems(problems);
