@@ -237,6 +237,16 @@ CREATE FUNCTION residency.current_entitlement(user_id uuid) RETURNS text
 COMMENT ON FUNCTION residency.current_entitlement(uuid) IS
     'Entitlement level from residency.entitlement_cache; a missing or expired row is rebuilt from residency.users (rule C1)';
 
+-- The built-in scorer (DESIGN.md section 5, docs/scoring.md). Reads the
+-- pack's rubric and the question; writes nothing. STABLE: a DRAFT pack's
+-- content may change between statements.
+CREATE FUNCTION residency.score(pack_id uuid, question_id text, content text,
+                                duration_s numeric DEFAULT NULL, previous jsonb DEFAULT NULL)
+    RETURNS jsonb
+    LANGUAGE c STABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'residency_score';
+COMMENT ON FUNCTION residency.score(uuid, text, text, numeric, jsonb) IS
+    'Scores an answer to a question of a content pack with the built-in rubric: duration_s NULL means typed; previous is an earlier result for the same question';
+
 -- Diagnostics of the C++ error boundary (superuser only).
 CREATE FUNCTION residency._selftest_boundary(mode text) RETURNS integer
     LANGUAGE c VOLATILE STRICT AS 'MODULE_PATHNAME', 'residency_selftest_boundary';
@@ -317,6 +327,8 @@ GRANT SELECT ON ALL TABLES IN SCHEMA residency TO authenticated;
 GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA residency TO service_role;
 -- Policies call uid() as the querying role.
 GRANT EXECUTE ON FUNCTION residency.uid() TO anon, authenticated, service_role;
+-- Batch re-scoring by the backend (the app reaches the scorer through the API).
+GRANT EXECUTE ON FUNCTION residency.score(uuid, text, text, numeric, jsonb) TO service_role;
 
 -------------------------------------------------------------------------------
 -- pg_dump keeps the rows of every data table (not the cache: it rebuilds).

@@ -5,6 +5,8 @@
 #   B1  rules cost of a full drill: rules vs identical tables without triggers
 #       - server CPU per drill (one function call per drill, no round trips)
 #       - client view: pgbench, one client, the drill as separate statements
+#   B2  the built-in scorer on 300-word answers: in-process (Google
+#       Benchmark) and through SQL (residency.score over a table of answers)
 #   B3  a 2,000-question pack: validate + checksum + question rows vs storing
 #       the same pack and rows with no validation
 #
@@ -27,7 +29,7 @@ trap 'scripts/cluster.sh stop' EXIT
 
 PSQL=(psql -X -q -v ON_ERROR_STOP=1)
 "${PSQL[@]}" -d postgres -c "CREATE DATABASE bench"
-"${PSQL[@]}" -d bench -f test/bench/setup.sql
+"${PSQL[@]}" -d bench -v pack="$(cat packs/default.json)" -f test/bench/setup.sql
 "${PSQL[@]}" -d bench -c "SELECT bare.cpu_us_per_call('bare.drill_rules', 1000), bare.cpu_us_per_call('bare.drill_bare', 1000)" -c "ANALYZE" >/dev/null
 
 mkdir -p bench-results
@@ -54,6 +56,21 @@ c_rules=$(median3 "${lat_rules[@]}"); c_bare=$(median3 "${lat_bare[@]}")
 c_ratio=$(awk -v a="$c_rules" -v b="$c_bare" 'BEGIN {printf "%.3f", a / b}')
 
 read -r b3_rules b3_bare b3_ratio b3_min b3_max < <(summary bare.pack_rules bare.pack_bare "$ROUNDS" "$B3_N")
+
+# B2 in-process: Google Benchmark, one core
+cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release -DRESIDENCY_BENCH=ON -DRESIDENCY_TESTS=OFF >/dev/null
+cmake --build build-bench -j"$(nproc)" --target residency_bench >/dev/null
+build-bench/residency_bench --benchmark_repetitions=3 --benchmark_report_aggregates_only=true \
+    --benchmark_format=json >bench-results/b2.json 2>/dev/null
+b2_rate() {  # benchmark name -> median answers per second
+    python3 -c "import json,sys; d=json.load(open('bench-results/b2.json'));
+print(round([b['items_per_second'] for b in d['benchmarks'] if b['name']==sys.argv[1]+'_median'][0]))" "$1"
+}
+b2_spoken=$(b2_rate BM_Score300/spoken:1); b2_typed=$(b2_rate BM_Score300/spoken:0)
+b2_tokenize=$(b2_rate BM_Tokenize300); b2_json=$(b2_rate BM_Score300Json)
+# B2 through SQL: backend CPU per answer over 2,000 answers, median of 3
+b2_sql_us=$("${PSQL[@]}" -At -d bench -c "SELECT bare.b2_sql_us(2000)" -c "SELECT bare.b2_sql_us(2000)" -c "SELECT bare.b2_sql_us(2000)" | sort -n | sed -n 2p)
+b2_sql=$(awk -v us="$b2_sql_us" 'BEGIN {printf "%.0f", 1e6 / us}')
 pack_kb=$("${PSQL[@]}" -At -d bench -c "SELECT octet_length(body) / 1024 FROM bare.pack_source WHERE n = 2000")
 
 {
@@ -64,5 +81,10 @@ pack_kb=$("${PSQL[@]}" -At -d bench -c "SELECT octet_length(body) / 1024 FROM ba
     echo "|---|---|---|---|---|---|"
     echo "| B1 | full drill, server CPU per drill | ${b1_rules} µs | ${b1_bare} µs | ${b1_ratio} (${b1_min}-${b1_max}) | <= 1.15 |"
     echo "| B1 | full drill, pgbench 1 client, latency per drill | ${c_rules} µs | ${c_bare} µs | ${c_ratio} (median of 3) | <= 1.15 |"
+    echo "| B2 | scorer in-process, 300-word spoken answer | ${b2_spoken} answers/s | | | >= 100000/s |"
+    echo "| B2 | scorer in-process, 300-word typed answer | ${b2_typed} answers/s | | | >= 100000/s |"
+    echo "| B2 | ... with the JSON text of the result | ${b2_json} answers/s | | | |"
+    echo "| B2 | tokenizer alone, 300 words | ${b2_tokenize} answers/s | | | |"
+    echo "| B2 | residency.score() through SQL, backend CPU | ${b2_sql} answers/s (${b2_sql_us} µs) | | | >= 20000/s |"
     echo "| B3 | ${pack_kb} kB pack of 2,000 questions, server CPU | $(awk -v x="$b3_rules" 'BEGIN {printf "%.1f", x / 1000}') ms | $(awk -v x="$b3_bare" 'BEGIN {printf "%.1f", x / 1000}') ms | ${b3_ratio} (${b3_min}-${b3_max}) | <= 1.25 |"
 } | tee "$report"

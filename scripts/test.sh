@@ -2,7 +2,8 @@
 # Runs every test layer of residency on a fresh Debian 12 machine:
 #   1. installs what is missing (scripts/setup.sh; root or sudo)
 #   2. builds the extension (PGXS, warnings are errors) and installs it
-#   3. builds the pure core with CMake and runs its unit tests (CTest)
+#   3. builds the pure core with CMake and runs its unit and golden tests
+#      (CTest), then each libFuzzer target for a short smoke run
 #   4. starts a throwaway cluster (scripts/cluster.sh) and runs
 #      pg_regress and the isolation specs (make installcheck),
 #      the contract check, the dump/restore test, the pgTAP suite
@@ -23,10 +24,23 @@ step "build and install the extension"
 make -s -j"$(nproc)"
 sudo_if_needed make -s install
 
-step "unit tests of the core (CMake + GoogleTest)"
+step "unit and golden tests of the core (CMake + GoogleTest)"
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build -j"$(nproc)"
 ctest --test-dir build --output-on-failure
+
+step "fuzz smoke run (libFuzzer, ${FUZZ_SECONDS:=30} s per target)"
+cmake -S . -B build-fuzz -DCMAKE_CXX_COMPILER=clang++ -DRESIDENCY_FUZZ=ON -DRESIDENCY_TESTS=OFF >/dev/null
+cmake --build build-fuzz -j"$(nproc)" --target fuzz_scorer fuzz_content_pack
+for target in fuzz_scorer fuzz_content_pack; do
+    corpus=$(mktemp -d)
+    cp -r "test/fuzz/corpus/${target#fuzz_}/." "$corpus/"
+    # a crash writes crash-* and exits non-zero; keep it in build-fuzz/ for the report
+    (cd build-fuzz && "./$target" -max_total_time="$FUZZ_SECONDS" -print_final_stats=1 "$corpus" 2>&1 |
+        grep -E "^(Done|stat::number_of_executed_units|==[0-9]+==ERROR|SUMMARY)") ||
+        { echo "FAILED: $target found a crash (build-fuzz/crash-*)"; exit 1; }
+    rm -rf "$corpus"
+done
 
 step "throwaway cluster"
 export RESIDENCY_CLUSTER_DIR=${RESIDENCY_CLUSTER_DIR:-/tmp/residency-test-$$}
@@ -55,7 +69,7 @@ contract=${RESIDENCY_CONTRACT_CHECK:-$root/../shared/tools/contract-check.sql}
 if [ -f "$contract" ]; then
     psql -X -q -d postgres -c "DROP DATABASE IF EXISTS residency_contract" -c "CREATE DATABASE residency_contract"
     psql -X -q -d residency_contract -c "SET client_min_messages = warning" -c "CREATE EXTENSION residency"
-    psql -X -v ON_ERROR_STOP=1 -v stage="${RESIDENCY_CONTRACT_STAGE:-1}" -d residency_contract -f "$contract" ||
+    psql -X -v ON_ERROR_STOP=1 -v stage="${RESIDENCY_CONTRACT_STAGE:-2}" -d residency_contract -f "$contract" ||
         on_failure "contract check"
     psql -X -q -d postgres -c "DROP DATABASE residency_contract"
 else

@@ -7,6 +7,7 @@
 
 #include "content_pack.hpp"
 #include "json_view.hpp"
+#include "rubric_check.hpp"
 #include "semver.hpp"
 
 #include <algorithm>
@@ -28,14 +29,7 @@ inline bool is_blank(std::string_view s)
 template <class View>
 std::string describe(const View& v)
 {
-    switch (v.type()) {
-    case JsonType::number:
-        return "the number " + v.excerpt(30);
-    case JsonType::string:
-        return "the string " + v.excerpt(30);
-    default:
-        return json_type_name(v.type());
-    }
+    return describe_json(v);
 }
 
 inline std::string quoted(std::string_view s, std::size_t max_chars = 60)
@@ -247,8 +241,8 @@ std::string check_content_pack(const View& content, std::vector<JsonProblem>& pr
                            model ? &model->questions[i] : nullptr);
     }
 
-    if (std::optional<View> r = content.find("rubric"); r && r->type() != JsonType::object)
-        c.problem(root.key("rubric"), "must be an object, not " + describe(*r));
+    if (std::optional<View> r = content.find("rubric"))
+        check_rubric(*r, root.key("rubric"), categories, problems);
     return version;
 }
 

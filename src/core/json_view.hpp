@@ -32,6 +32,20 @@ enum class JsonType { null, boolean, number, string, array, object };
 
 const char* json_type_name(JsonType type);
 
+// A value for messages: "the number 3", "the string \"x\"", "array", "null".
+template <class View>
+std::string describe_json(const View& v)
+{
+    switch (v.type()) {
+    case JsonType::number:
+        return "the number " + v.excerpt(30);
+    case JsonType::string:
+        return "the string " + v.excerpt(30);
+    default:
+        return json_type_name(v.type());
+    }
+}
+
 class NlohmannView {
 public:
     explicit NlohmannView(const Json& value) : v_(&value) {}

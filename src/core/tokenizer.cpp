@@ -1,5 +1,6 @@
 #include "tokenizer.hpp"
 
+#include <algorithm>
 #include <array>
 
 namespace residency {
@@ -33,7 +34,7 @@ struct Cp {
 
 bool in(char32_t c, char32_t lo, char32_t hi) { return c >= lo && c <= hi; }
 
-Cp classify_ascii(char c)
+Cp classify_ascii_slow(char c)
 {
     Cp out{static_cast<char32_t>(c), 0, 1, Cls::punct, c};
     if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
@@ -60,6 +61,17 @@ Cp classify_ascii(char c)
         out.cls = Cls::percent;
     return out;
 }
+
+// ASCII classes by table: most answers are mostly ASCII.
+struct AsciiTable {
+    Cp cp[128];
+    AsciiTable()
+    {
+        for (int c = 0; c < 128; ++c)
+            cp[c] = classify_ascii_slow(static_cast<char>(c));
+    }
+};
+const AsciiTable ascii_table;
 
 // Normalisation and classes of non-ASCII code points.
 void classify_unicode(Cp& p)
@@ -116,41 +128,26 @@ void classify_unicode(Cp& p)
     p.cls = Cls::letter;
 }
 
-// Decodes UTF-8 into `out`; a malformed sequence becomes one separating
-// symbol byte.
-void decode(std::string_view s, std::vector<Cp>& out)
+// The non-ASCII code point at byte `i` of `s`, classified and normalised;
+// a malformed UTF-8 sequence is one separating symbol byte.
+[[gnu::noinline]] Cp decode_utf8_at(std::string_view s, std::size_t i)
 {
-    out.clear();
-    out.reserve(s.size());
-    std::size_t i = 0;
-    while (i < s.size()) {
-        unsigned char b = static_cast<unsigned char>(s[i]);
-        if (b < 0x80) {
-            Cp p = classify_ascii(static_cast<char>(b));
-            p.off = static_cast<std::uint32_t>(i);
-            out.push_back(p);
-            ++i;
-            continue;
-        }
-        int len = b >= 0xF0 && b <= 0xF4 ? 4 : b >= 0xE0 ? 3 : b >= 0xC2 && b <= 0xDF ? 2 : 0;
-        char32_t cp = len == 4 ? (b & 0x07) : len == 3 ? (b & 0x0F) : (b & 0x1F);
-        bool ok = len > 0 && i + static_cast<std::size_t>(len) <= s.size();
-        for (int k = 1; ok && k < len; ++k) {
-            unsigned char cb = static_cast<unsigned char>(s[i + static_cast<std::size_t>(k)]);
-            if ((cb & 0xC0) != 0x80)
-                ok = false;
-            cp = (cp << 6) | (cb & 0x3F);
-        }
-        if (ok && ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-                   in(cp, 0xD800, 0xDFFF)))
+    unsigned char b = static_cast<unsigned char>(s[i]);
+    int len = b >= 0xF0 && b <= 0xF4 ? 4 : b >= 0xE0 ? 3 : b >= 0xC2 && b <= 0xDF ? 2 : 0;
+    char32_t cp = len == 4 ? (b & 0x07) : len == 3 ? (b & 0x0F) : (b & 0x1F);
+    bool ok = len > 0 && i + static_cast<std::size_t>(len) <= s.size();
+    for (int k = 1; ok && k < len; ++k) {
+        unsigned char cb = static_cast<unsigned char>(s[i + static_cast<std::size_t>(k)]);
+        if ((cb & 0xC0) != 0x80)
             ok = false;
-        Cp p{ok ? cp : 0xFFFD, static_cast<std::uint32_t>(i), static_cast<std::uint8_t>(ok ? len : 1),
-             Cls::symbol, 0};
-        if (ok)
-            classify_unicode(p);
-        out.push_back(p);
-        i += p.len;
+        cp = (cp << 6) | (cb & 0x3F);
     }
+    if (ok && ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) || in(cp, 0xD800, 0xDFFF)))
+        ok = false;
+    Cp p{ok ? cp : 0xFFFD, static_cast<std::uint32_t>(i), static_cast<std::uint8_t>(ok ? len : 1), Cls::symbol, 0};
+    if (ok)
+        classify_unicode(p);
+    return p;
 }
 
 char ascii_lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
@@ -170,30 +167,37 @@ bool is_annotation(std::string_view word)
 // Speech-to-text engines mark non-speech in brackets: "[inaudible]",
 // "(laughs)". Square brackets of up to 40 characters are always
 // annotations; parentheses only when they hold a known annotation word,
-// because typed answers use parentheses for real words.
-void drop_annotations(std::vector<Cp>& cps)
+// because typed answers use parentheses for real words. Returns the bytes to
+// skip (empty when the text has no bracket, the usual case).
+std::vector<bool> annotation_mask(std::string_view s)
 {
-    for (std::size_t i = 0; i < cps.size(); ++i) {
-        if (cps[i].cls != Cls::punct || (cps[i].ascii != '[' && cps[i].ascii != '('))
+    std::vector<bool> mask;
+    if (std::none_of(s.begin(), s.end(), [](char c) { return c == '[' || c == '('; }))
+        return mask;
+    mask.assign(s.size(), false);
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        char open = s[i];
+        if (open != '[' && open != '(')
             continue;
-        char open = cps[i].ascii;
         char close = open == '[' ? ']' : ')';
-        std::size_t limit = open == '[' ? 40 : 30;
-        std::size_t j = i + 1;
-        while (j < cps.size() && j - i <= limit && cps[j].ascii != close && cps[j].ascii != open &&
-               cps[j].cp != '\n')
+        std::size_t limit = open == '[' ? 40 : 30;  // characters
+        std::size_t j = i + 1, chars = 1;
+        while (j < s.size() && chars <= limit && s[j] != close && s[j] != open && s[j] != '\n') {
+            if ((static_cast<unsigned char>(s[j]) & 0xC0) != 0x80)
+                ++chars;
             ++j;
-        if (j >= cps.size() || cps[j].ascii != close)
+        }
+        if (j >= s.size() || s[j] != close || chars > limit)
             continue;
         bool drop = open == '[';
         if (!drop) {
             std::string inner;
             for (std::size_t k = i + 1; k < j; ++k) {
-                if (cps[k].cp >= 0x80) {
+                if (static_cast<unsigned char>(s[k]) >= 0x80) {
                     inner.clear();
                     break;
                 }
-                inner += ascii_lower(static_cast<char>(cps[k].cp));
+                inner += ascii_lower(s[k]);
             }
             std::size_t a = inner.find_first_not_of(' ');
             std::size_t b = inner.find_last_not_of(' ');
@@ -201,11 +205,33 @@ void drop_annotations(std::vector<Cp>& cps)
         }
         if (drop) {
             for (std::size_t k = i; k <= j; ++k)
-                cps[k].cls = Cls::space, cps[k].ascii = 0;
+                mask[k] = true;
             i = j;
         }
     }
+    return mask;
 }
+
+// Code points of the answer, read in place.
+struct Reader {
+    std::string_view s;
+    std::vector<bool> skip;
+
+    Cp at(std::size_t i) const
+    {
+        if (i >= s.size())
+            return Cp{' ', static_cast<std::uint32_t>(s.size()), 1, Cls::space, 0};
+        if (!skip.empty() && skip[i])
+            return Cp{' ', static_cast<std::uint32_t>(i), 1, Cls::space, 0};
+        unsigned char b = static_cast<unsigned char>(s[i]);
+        if (b < 0x80) {
+            Cp p = ascii_table.cp[b];
+            p.off = static_cast<std::uint32_t>(i);
+            return p;
+        }
+        return decode_utf8_at(s, i);
+    }
+};
 
 bool is_wordish(Cls c) { return c == Cls::letter || c == Cls::digit; }
 
@@ -224,28 +250,24 @@ void append_norm(std::string& out, const Cp& p, std::string_view input)
 }
 
 // The one definition of a word. With Build, fills `t` with tokens and their
-// flags; without, only counts (no per-word allocation: rule R3's count runs
-// on every response insert).
+// flags; without, only counts (rule R3's count runs on every response
+// insert). The text is read once, in place.
 template <bool Build>
 std::size_t scan(std::string_view input, Transcript& t)
 {
-    // One code-point buffer per thread, reused: a word count runs on every
-    // response insert. Long answers do not keep their buffer.
-    thread_local std::vector<Cp> buffer;
-    std::vector<Cp>& cps = buffer;
-    decode(input, cps);
-    drop_annotations(cps);
-    const std::size_t n = cps.size();
-    auto cls_at = [&](std::size_t k) { return k < n ? cps[k].cls : Cls::space; };
+    const Reader in{input, annotation_mask(input)};
+    const std::size_t n = input.size();
+    if constexpr (Build)
+        t.tokens.reserve(n / 5 + 4);
 
     std::size_t words = 0;
     bool next_starts_sentence = true;
     char gap_punct = 0;  // last punctuation since the previous word
     std::size_t i = 0;
     while (i < n) {
-        const Cp& c = cps[i];
+        const Cp c = in.at(i);
         bool starts_word = is_wordish(c.cls) || c.cls == Cls::cjk ||
-                           (c.cls == Cls::dollar && cls_at(i + 1) == Cls::digit);
+                           (c.cls == Cls::dollar && in.at(i + 1).cls == Cls::digit);
         if (!starts_word) {
             if constexpr (Build) {
                 if (c.ascii != 0 && c.cls != Cls::digit) {
@@ -253,13 +275,13 @@ std::size_t scan(std::string_view input, Transcript& t)
                         t.tokens.back().punct_after = c.ascii;
                     gap_punct = c.ascii;
                     if (ends_sentence(c.ascii)) {
-                        Cls next = cls_at(i + 1);
+                        Cls next = in.at(i + c.len).cls;
                         if (!is_wordish(next) && next != Cls::cjk)
                             next_starts_sentence = true;
                     }
                 }
             }
-            ++i;
+            i += c.len;
             continue;
         }
 
@@ -271,54 +293,66 @@ std::size_t scan(std::string_view input, Transcript& t)
             tok.capitalized = c.cp >= 'A' && c.cp <= 'Z';
         }
         std::size_t j = i;
+        bool ascii = true;  // then the norm is the input's bytes, lower-cased
         if (c.cls == Cls::cjk) {
             if constexpr (Build) {
                 append_norm(tok.norm, c, input);
                 tok.has_letter = true;
             }
-            j = i + 1;
+            j = i + c.len;
         } else {
+            Cls prev = Cls::space;
             if (c.cls == Cls::dollar) {
-                if constexpr (Build)
-                    append_norm(tok.norm, cps[j], input);
+                prev = Cls::dollar;
                 ++j;
             }
             while (j < n) {
-                Cls cur = cps[j].cls;
-                Cls prev = j > i ? cps[j - 1].cls : Cls::space;
-                Cls next = cls_at(j + 1);
-                bool take = is_wordish(cur);
+                const Cp cur = in.at(j);
+                bool take = is_wordish(cur.cls);
                 bool joiner = false;
-                if (cur == Cls::apostrophe)
-                    joiner = prev == Cls::letter && next == Cls::letter;
-                else if (cur == Cls::hyphen)
-                    joiner = is_wordish(prev) && is_wordish(next);
-                else if (cur == Cls::dot || cur == Cls::comma || cur == Cls::colon || cur == Cls::slash)
-                    joiner = prev == Cls::digit && next == Cls::digit;
-                if (cur == Cls::percent && prev == Cls::digit) {
-                    if constexpr (Build)
-                        append_norm(tok.norm, cps[j], input);
+                if (cur.cls == Cls::apostrophe)
+                    joiner = prev == Cls::letter && in.at(j + cur.len).cls == Cls::letter;
+                else if (cur.cls == Cls::hyphen)
+                    joiner = is_wordish(prev) && is_wordish(in.at(j + cur.len).cls);
+                else if (cur.cls == Cls::dot || cur.cls == Cls::comma || cur.cls == Cls::colon ||
+                         cur.cls == Cls::slash)
+                    joiner = prev == Cls::digit && in.at(j + cur.len).cls == Cls::digit;
+                if (cur.cls == Cls::percent && prev == Cls::digit) {
                     ++j;
                     break;
                 }
                 if (!take && !joiner)
                     break;
                 if constexpr (Build) {
-                    if (cur == Cls::letter) {
+                    if (cur.cls == Cls::letter) {
                         tok.has_letter = true;
-                        if (cps[j].cp >= 'A' && cps[j].cp <= 'Z')
+                        if (cur.cp >= 'A' && cur.cp <= 'Z')
                             ++t.uppercase_letters;
-                        else if (cps[j].cp >= 'a' && cps[j].cp <= 'z')
+                        else if (cur.cp >= 'a' && cur.cp <= 'z')
                             ++t.lowercase_letters;
                     }
-                    append_norm(tok.norm, cps[j], input);
+                    ascii = ascii && cur.cp < 0x80;
                 }
-                ++j;
+                prev = cur.cls;
+                j += cur.len;
+            }
+            if constexpr (Build) {
+                if (ascii) {
+                    tok.norm.assign(input.data() + i, j - i);
+                    for (char& ch : tok.norm)
+                        ch = ascii_lower(ch);
+                } else {
+                    for (std::size_t k = i; k < j;) {
+                        Cp p = in.at(k);
+                        append_norm(tok.norm, p, input);
+                        k += p.len;
+                    }
+                }
             }
         }
         ++words;
         if constexpr (Build) {
-            tok.end = j < n ? cps[j].off : static_cast<std::uint32_t>(input.size());
+            tok.end = static_cast<std::uint32_t>(j);
             if (tok.sentence_start)
                 ++t.sentences;
             t.tokens.push_back(std::move(tok));
@@ -327,8 +361,6 @@ std::size_t scan(std::string_view input, Transcript& t)
         }
         i = j;
     }
-    if (cps.capacity() > 16 * 1024)
-        std::vector<Cp>().swap(cps);
     return words;
 }
 

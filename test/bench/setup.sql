@@ -177,3 +177,39 @@ BEGIN
     END LOOP;
 END
 $$;
+
+-- B2 through SQL: the bundled pack (psql variable :pack, loaded by
+-- scripts/bench.sh) and 2,000 generated answers of 300 words.
+INSERT INTO residency.content_packs (id, version, name, content, uploaded_by)
+VALUES ('00000000-0000-0000-0000-0000000000d1', '1.0.0', 'bundled', :'pack', '00000000-0000-0000-0000-0000000000b2');
+CREATE TABLE bare.answers (id int PRIMARY KEY, content text NOT NULL);
+INSERT INTO bare.answers
+SELECT a, (SELECT string_agg(s, ' ') FROM (
+          SELECT (ARRAY[
+            'During my third-year surgery rotation at Mercy Hospital, a nurse and I disagreed about a pain dose.',
+            'I asked her to walk me through her concerns, and I listened without interrupting.',
+            'I reviewed the chart and I paged the senior resident within ten minutes.',
+            'Um, so, I think we kind of figured it out as a team in the end, you know.',
+            'As a result, the patient''s pain score dropped from 8 to 3 within two hours.',
+            'I learned to ask before I assume, and now I check in with nurses early.',
+            'Basically we had a situation where, like, everyone was busy and stuff.',
+            'My role was to coordinate the discharge plan with the family and the case manager.',
+            'I would first clarify what happened, then weigh patient safety against autonomy, and escalate to the attending.',
+            'I guess it was fine, maybe, but I am not sure what I would do differently.'])[1 + (hashint4(a * 100 + k) & 2147483647) % 10] AS s
+          FROM generate_series(1, 21) AS k) AS t)
+FROM generate_series(1, 2000) AS a;
+
+-- Microseconds of backend CPU per answer scored through residency.score().
+CREATE FUNCTION bare.b2_sql_us(n int) RETURNS float8 LANGUAGE plpgsql AS $$
+DECLARE
+    c0 float8;
+    c1 float8;
+    scored bigint;
+BEGIN
+    c0 := bare.cpu_seconds();
+    SELECT count(residency.score('00000000-0000-0000-0000-0000000000d1', 'conf-nurse-conflict', content, 130))
+    INTO scored FROM bare.answers WHERE id <= n;
+    c1 := bare.cpu_seconds();
+    RETURN (c1 - c0) * 1e6 / scored;
+END
+$$;

@@ -1,0 +1,331 @@
+// Rule P1 for a content pack's optional "rubric" object, written against a
+// JSON View (json_view.hpp) like the rest of P1. Every problem carries its
+// JSON path, e.g. $.rubric.thresholds.Pace.pass_lo. The fields and their
+// meaning are in docs/scoring.md; rubric_with_overrides() (rubric.cpp)
+// applies a rubric that passed.
+#pragma once
+#include "pure.hpp"
+
+#include "json_view.hpp"
+#include "rubric.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <initializer_list>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace residency {
+
+std::string normalize_phrase(std::string_view phrase);  // scorer.cpp
+
+namespace rubric_check {
+
+inline constexpr std::string_view check_names[] = {"Length",    "Pace",      "Fillers",  "Wording",
+                                                   "Ownership", "Structure", "Substance"};
+inline constexpr std::string_view kind_names[] = {"behavioral", "situational", "motivation"};
+
+// Numeric fields of thresholds.<section>: name, minimum, maximum, integer.
+struct NumberField {
+    const char* name;
+    double min;
+    double max;
+    bool integer;
+};
+struct Section {
+    const char* name;
+    std::vector<NumberField> fields;
+};
+const std::vector<Section>& threshold_sections();
+// Fields of a section that must be non-decreasing, in that order.
+const std::vector<std::pair<const char*, std::vector<const char*>>>& threshold_orders();
+// The compiled-in value of thresholds.<section>.<field>.
+double default_threshold(std::string_view section, std::string_view field);
+
+// Lexicon names and whether they are an object (term -> alternative).
+inline constexpr std::pair<const char*, bool> lexicon_names[] = {
+    {"filler_core", false}, {"filler_discourse", false}, {"hedges", false},      {"flagged_terms", true},
+    {"i_words", false},     {"we_words", false},         {"you_words", false},   {"plan_frames", false},
+    {"irregular_past", false}, {"detail_words", false},  {"stopwords", false}};
+inline constexpr std::size_t max_lexicon_entries = 1000;
+inline constexpr std::size_t max_phrase_chars = 100;
+inline constexpr std::size_t max_template_chars = 400;
+
+template <class View>
+struct Checker {
+    std::vector<JsonProblem>& problems;
+    void problem(const JsonPath& p, std::string m) { problems.push_back({p.str(), std::move(m)}); }
+
+    bool object(const View& v, const JsonPath& p)
+    {
+        if (v.type() == JsonType::object)
+            return true;
+        problem(p, "must be an object, not " + describe_json(v));
+        return false;
+    }
+    template <class Known>
+    void keys(const View& obj, const JsonPath& path, const Known& known, const char* what)
+    {
+        obj.for_each_key([&](std::string_view key) {
+            if (std::find(std::begin(known), std::end(known), key) == std::end(known))
+                problem(path.key(key), std::string("is not a known ") + what);
+        });
+    }
+    std::optional<std::string_view> text(const View& v, const JsonPath& p, std::size_t max_chars)
+    {
+        if (v.type() != JsonType::string) {
+            problem(p, "must be a string, not " + describe_json(v));
+            return std::nullopt;
+        }
+        std::string_view s = v.string();
+        if (s.find_first_not_of(" \t\n\r\f\v") == std::string_view::npos) {
+            problem(p, "must not be empty");
+            return std::nullopt;
+        }
+        if (s.size() > max_chars) {
+            problem(p, "is longer than " + std::to_string(max_chars) + " bytes");
+            return std::nullopt;
+        }
+        return s;
+    }
+    std::optional<double> number(const View& v, const JsonPath& p, double min, double max, bool integer)
+    {
+        if (v.type() != JsonType::number) {
+            problem(p, "must be a number, not " + describe_json(v));
+            return std::nullopt;
+        }
+        double x = v.number();
+        if (integer && !v.integral()) {
+            problem(p, "must be an integer, found " + v.excerpt(30));
+            return std::nullopt;
+        }
+        if (!(x >= min && x <= max)) {
+            problem(p, "must be from " + format_number(min) + " to " + format_number(max) + ", found " + v.excerpt(30));
+            return std::nullopt;
+        }
+        return x;
+    }
+    // "{name}" placeholders of a template must be among `allowed`.
+    void placeholders(std::string_view text, const JsonPath& p, const std::vector<std::string>& allowed)
+    {
+        std::size_t i = 0;
+        while ((i = text.find('{', i)) != std::string_view::npos) {
+            std::size_t close = text.find('}', i);
+            if (close == std::string_view::npos)
+                break;
+            std::string_view name = text.substr(i + 1, close - i - 1);
+            if (std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
+                std::string list;
+                for (const auto& a : allowed)
+                    list += (list.empty() ? "{" : ", {") + a + "}";
+                problem(p, "uses {" + std::string(name) + "}; this text may use " + (list.empty() ? "none" : list));
+            }
+            i = close + 1;
+        }
+    }
+    void phrase(const View& v, const JsonPath& p)
+    {
+        if (std::optional<std::string_view> s = text(v, p, max_phrase_chars); s && normalize_phrase(*s).empty())
+            problem(p, "has no word to match");
+    }
+    void phrases(const View& v, const JsonPath& p)
+    {
+        if (v.type() != JsonType::array) {
+            problem(p, "must be an array of phrases, not " + describe_json(v));
+            return;
+        }
+        if (v.size() > max_lexicon_entries)
+            problem(p, "holds more than " + std::to_string(max_lexicon_entries) + " phrases");
+        for (std::size_t i = 0; i < v.size() && i < max_lexicon_entries; ++i)
+            phrase(v.at(i), p.index(i));
+    }
+    // A weights object: any subset of the 7 checks, integers 0..100.
+    void weights(const View& v, const JsonPath& p)
+    {
+        if (!object(v, p))
+            return;
+        keys(v, p, check_names, "check (Length, Pace, Fillers, Wording, Ownership, Structure, Substance)");
+        for (std::string_view name : check_names)
+            if (std::optional<View> w = v.find(name))
+                number(*w, p.key(name), 0, 100, true);
+    }
+};
+
+}  // namespace rubric_check
+
+// Rule P1 on a pack's "rubric" object. `categories` are the pack's
+// $.metadata.categories (rubric.kinds names them).
+template <class View>
+void check_rubric(const View& rubric, const JsonPath& path, const std::vector<std::string_view>& categories,
+                  std::vector<JsonProblem>& problems)
+{
+    using namespace rubric_check;
+    Checker<View> c{problems};
+    if (!c.object(rubric, path))
+        return;
+    static constexpr std::string_view top[] = {"version", "weights",   "kind_weights", "thresholds", "lexicons",
+                                               "structure", "kinds",   "notes",        "fixes",      "practice"};
+    c.keys(rubric, path, top, "rubric key (see docs/scoring.md)");
+
+    if (std::optional<View> v = rubric.find("version"))
+        c.text(*v, path.key("version"), 40);
+    if (std::optional<View> v = rubric.find("weights"))
+        c.weights(*v, path.key("weights"));
+    if (std::optional<View> v = rubric.find("kind_weights"); v && c.object(*v, path.key("kind_weights"))) {
+        JsonPath kw = path.key("kind_weights");
+        c.keys(*v, kw, kind_names, "kind (behavioral, situational, motivation)");
+        for (std::string_view kind : kind_names)
+            if (std::optional<View> w = v->find(kind))
+                c.weights(*w, kw.key(kind));
+    }
+
+    if (std::optional<View> v = rubric.find("thresholds"); v && c.object(*v, path.key("thresholds"))) {
+        JsonPath th = path.key("thresholds");
+        std::vector<std::string_view> sections;
+        for (const Section& s : threshold_sections())
+            sections.push_back(s.name);
+        c.keys(*v, th, sections, "threshold section");
+        for (const Section& s : threshold_sections()) {
+            std::optional<View> sec = v->find(s.name);
+            if (!sec || !c.object(*sec, th.key(s.name)))
+                continue;
+            JsonPath sp = th.key(s.name);
+            std::vector<std::string_view> names;
+            for (const NumberField& f : s.fields)
+                names.push_back(f.name);
+            c.keys(*sec, sp, names, "threshold");
+            for (const NumberField& f : s.fields)
+                if (std::optional<View> x = sec->find(f.name))
+                    c.number(*x, sp.key(f.name), f.min, f.max, f.integer);
+        }
+        // The limits must stay in order once merged with the defaults.
+        for (const auto& [section, fields] : threshold_orders()) {
+            std::optional<View> sec = v->find(section);
+            if (!sec || sec->type() != JsonType::object)
+                continue;
+            std::vector<double> values;
+            for (const char* f : fields) {
+                std::optional<View> x = sec->find(f);
+                values.push_back(x && x->type() == JsonType::number ? x->number() : default_threshold(section, f));
+            }
+            if (!std::is_sorted(values.begin(), values.end())) {
+                std::string order;
+                for (const char* f : fields)
+                    order += (order.empty() ? "" : " <= ") + std::string(f);
+                c.problem(th.key(section), "must keep " + order + " (with the defaults for what it leaves out)");
+            }
+        }
+    }
+
+    if (std::optional<View> v = rubric.find("lexicons"); v && c.object(*v, path.key("lexicons"))) {
+        JsonPath lp = path.key("lexicons");
+        std::vector<std::string_view> names;
+        for (const auto& [name, is_object] : lexicon_names)
+            names.push_back(name);
+        c.keys(*v, lp, names, "lexicon");
+        for (const auto& [name, is_object] : lexicon_names) {
+            std::optional<View> lex = v->find(name);
+            if (!lex)
+                continue;
+            if (!is_object) {
+                c.phrases(*lex, lp.key(name));
+                continue;
+            }
+            JsonPath terms = lp.key(name);
+            if (!c.object(*lex, terms))
+                continue;
+            lex->for_each_key([&](std::string_view term) {
+                JsonPath tp = terms.key(term);
+                if (normalize_phrase(term).empty())
+                    c.problem(tp, "has no word to match");
+                if (std::optional<View> alt = lex->find(term))
+                    c.text(*alt, tp, max_phrase_chars);
+            });
+        }
+    }
+
+    if (std::optional<View> v = rubric.find("structure"); v && c.object(*v, path.key("structure"))) {
+        JsonPath st = path.key("structure");
+        c.keys(*v, st, kind_names, "kind (behavioral, situational, motivation)");
+        for (std::string_view kind : kind_names) {
+            std::optional<View> parts = v->find(kind);
+            if (!parts)
+                continue;
+            JsonPath kp = st.key(kind);
+            if (parts->type() != JsonType::array || parts->size() == 0 || parts->size() > 8) {
+                c.problem(kp, "must be an array of 1 to 8 parts");
+                continue;
+            }
+            int required = 0;
+            for (std::size_t i = 0; i < parts->size(); ++i) {
+                View part = parts->at(i);
+                JsonPath pp = kp.index(i);
+                if (!c.object(part, pp))
+                    continue;
+                static constexpr std::string_view part_keys[] = {"name", "required", "weight", "cues"};
+                c.keys(part, pp, part_keys, "part key (name, required, weight, cues)");
+                std::optional<View> name = part.find("name");
+                if (!name)
+                    c.problem(pp.key("name"), "is required");
+                else if (std::optional<std::string_view> n = c.text(*name, pp.key("name"), 40)) {
+                    const auto& fixes = fix_templates();
+                    if (fixes.find("structure." + std::string(*n)) == fixes.end())
+                        c.problem(pp.key("name"), "is not a known part (context, action, result, lesson, clarify, "
+                                                  "options, act, follow_up, claim, evidence, fit)");
+                }
+                std::optional<View> req = part.find("required");
+                if (req && req->type() != JsonType::boolean)
+                    c.problem(pp.key("required"), "must be true or false");
+                else if (req && req->boolean())
+                    ++required;
+                if (std::optional<View> w = part.find("weight"))
+                    c.number(*w, pp.key("weight"), 0, 100, true);
+                else
+                    c.problem(pp.key("weight"), "is required");
+                if (std::optional<View> cues = part.find("cues"))
+                    c.phrases(*cues, pp.key("cues"));
+                else
+                    c.problem(pp.key("cues"), "is required");
+            }
+            if (required == 0)
+                c.problem(kp, "needs at least one required part");
+        }
+    }
+
+    if (std::optional<View> v = rubric.find("kinds"); v && c.object(*v, path.key("kinds"))) {
+        JsonPath kp = path.key("kinds");
+        v->for_each_key([&](std::string_view category) {
+            if (std::find(categories.begin(), categories.end(), category) == categories.end())
+                c.problem(kp.key(category), "is not one of $.metadata.categories");
+            std::optional<View> kind = v->find(category);
+            if (kind && (kind->type() != JsonType::string ||
+                         std::find(std::begin(kind_names), std::end(kind_names), kind->string()) ==
+                             std::end(kind_names)))
+                c.problem(kp.key(category), "must be behavioral, situational or motivation");
+        });
+    }
+
+    auto texts = [&](const char* key, const std::map<std::string, std::vector<std::string>>& known) {
+        std::optional<View> v = rubric.find(key);
+        if (!v || !c.object(*v, path.key(key)))
+            return;
+        JsonPath tp = path.key(key);
+        v->for_each_key([&](std::string_view id) {
+            auto it = known.find(std::string(id));
+            if (it == known.end()) {
+                c.problem(tp.key(id), "is not a known text id (docs/scoring.md lists them)");
+                return;
+            }
+            if (std::optional<View> t = v->find(id))
+                if (std::optional<std::string_view> s = c.text(*t, tp.key(id), max_template_chars))
+                    c.placeholders(*s, tp.key(id), it->second);
+        });
+    };
+    texts("notes", note_templates());
+    texts("fixes", fix_templates());
+    texts("practice", practice_templates());
+}
+
+}  // namespace residency

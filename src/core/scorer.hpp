@@ -1,0 +1,110 @@
+// The built-in evaluation scorer (DESIGN.md section 5): a deterministic
+// rubric over the words of an answer. Same inputs, same output, byte for
+// byte. docs/scoring.md explains every check with worked examples.
+#pragma once
+#include "pure.hpp"
+
+#include "content_pack.hpp"
+#include "json_input.hpp"
+#include "limits.hpp"
+#include "phrase_matcher.hpp"
+#include "rubric.hpp"
+
+#include <array>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace residency {
+
+// What the scorer needs of a question (a content_pack_questions row).
+struct QuestionSpec {
+    std::string id;
+    std::string category;
+    double expected_duration_s = 90;
+    std::vector<std::string> evaluation_criteria;
+    std::optional<QuestionKind> kind;
+};
+
+struct CheckResult {
+    Check check = Check::length;
+    int score = 0;            // 0..100
+    bool pass = false;        // score >= 70
+    int weight = 0;           // 0: not scored (typed pace)
+    std::string outcome;      // note template id, e.g. "length.short"
+    std::string note;
+    std::string fix_id;       // what_changed text when FLAGged
+    std::string practice_id;  // practice rule when this is the top FLAG
+    std::string stretch_id;   // what_changed text when nothing is FLAGged
+    std::string display;      // the metric, for "what improved" ("48 s")
+    std::vector<std::pair<std::string, std::string>> values;  // template placeholders
+    std::string details;      // this check's metrics, a JSON object
+};
+
+struct ScoreResult {
+    double duration_s = 0;
+    bool duration_estimated = false;
+    std::int64_t words = 0;
+    double wpm = 0;
+    int overall_score = 0;
+    std::array<CheckResult, check_count> checks;
+    std::vector<std::string> what_changed;
+    std::string practice_rule;
+    std::string model_used;
+    std::string details;  // every metric behind each verdict, a JSON object
+
+    // The result as the JSON object residency.score() returns: keys
+    // duration_s, duration_estimated, words, wpm, overall_score,
+    // categories, what_changed, practice_rule, model_used, details.
+    std::string to_json_text() const;
+    Json to_json() const { return Json::parse(to_json_text()); }
+};
+
+// A rubric compiled for scoring: one phrase automaton per question (the
+// rubric's lexicons plus that question's criteria keywords), built on first
+// use and kept. Not thread-safe; a Postgres backend has one thread.
+class Scorer {
+public:
+    explicit Scorer(Rubric rubric);
+    ~Scorer();
+    Scorer(const Scorer&) = delete;
+    Scorer& operator=(const Scorer&) = delete;
+
+    const Rubric& rubric() const { return rubric_; }
+
+    // Scores an answer. `duration_s` is the audio duration of a spoken
+    // answer; nullopt means typed (estimated at rubric.typed_wpm). `previous`
+    // is an earlier result for the same question (for what_changed).
+    // Throws Error 22023 for a blank answer, a typed answer without words or
+    // a duration outside (0, 3600]; PT413 over limits.max_answer_chars.
+    ScoreResult score(const QuestionSpec& question, std::string_view answer, std::optional<double> duration_s,
+                      const Json* previous, const Limits& limits) const;
+
+    struct Compiled;
+
+private:
+    const Compiled& compiled(const QuestionSpec& question) const;
+
+    Rubric rubric_;
+    mutable std::map<std::string, std::unique_ptr<Compiled>> questions_;
+};
+
+// The keywords of one evaluation criterion: its "[kw: a, b*, c d]" suffix
+// when it has one, else the content words of its text (prefix-matched).
+std::vector<std::string> criterion_keywords(std::string_view criterion, const Rubric& rubric);
+
+// The criterion without its "[kw: ...]" suffix, for notes.
+std::string criterion_text(std::string_view criterion);
+
+// A lexicon phrase in the tokenizer's normal form ("I'm" -> "i'm"), keeping
+// a trailing * on words. Empty when the phrase has no word.
+std::string normalize_phrase(std::string_view phrase);
+
+// The kind of answer a question expects: its own kind, else the rubric's
+// kind for its category, else behavioral.
+QuestionKind question_kind(const QuestionSpec& question, const Rubric& rubric);
+
+}  // namespace residency
