@@ -44,6 +44,7 @@ const std::map<std::string, std::string> default_notes = {
     {"structure.order", "Found {found}, but not in that order."},
     {"substance.pass", "Covers {hit} of {total} key points; concrete details: {details}."},
     {"substance.flag", "Covers {hit} of {total} key points; not yet: '{missing}'. Concrete details: {details}."},
+    {"substance.details", "Covers {hit} of {total} key points; concrete details (numbers, times, names): {details}."},
     {"short", "Only {words} words: too short to evaluate."},
 };
 
@@ -73,6 +74,7 @@ const Placeholders note_placeholders = {
     {"structure.order", {"found", "missing"}},
     {"substance.pass", {"hit", "total", "details", "missing"}},
     {"substance.flag", {"hit", "total", "details", "missing"}},
+    {"substance.details", {"hit", "total", "details", "missing"}},
     {"short", {"words"}},
 };
 
@@ -107,6 +109,7 @@ const std::map<std::string, std::string> default_fixes = {
     {"structure.fit", "Close by linking it to this specialty or program and where you are heading."},
     {"structure.order", "Tell it in order: context first, then your actions, then the result."},
     {"substance", "Add one sentence on '{missing}', and one concrete detail: a number, a timeframe or the setting."},
+    {"substance.details", "Add concrete details: a number, a timeframe, the setting or who was involved."},
     {"improved", "{check}: {before} -> {after}."},
     {"stretch.length", "Stretch: land closer to ~{expected} s by trimming the set-up."},
     {"stretch.pace", "Stretch: vary your pace; slow down for the key sentence."},

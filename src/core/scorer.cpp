@@ -274,8 +274,8 @@ struct Signals {
     std::vector<std::string> hedge_examples;
     std::vector<std::size_t> flagged;  // indexes into rubric.flagged_terms, first seen first
     int i_words = 0, we_words = 0, you_words = 0, i_actions = 0, plan_frames = 0;
-    std::vector<std::int64_t> part_first;  // first token index of each structure part, -1 if absent
-    std::int64_t second_i_action = -1;
+    std::vector<std::vector<std::int64_t>> part_positions;  // token indexes of each structure part's cues
+    std::vector<std::int64_t> i_action_positions;
     std::vector<std::string> criterion_match;  // matched keyword per criterion, empty if none
     std::vector<std::string> details;          // distinct concrete details
     bool caps_reliable = false;
@@ -446,7 +446,7 @@ ScoreResult Scorer::score(const QuestionSpec& q, std::string_view answer, std::o
     // structure cues and criteria keywords.
     std::vector<bool> past(t.tokens.size(), false), i_word(t.tokens.size(), false);
     std::set<std::string> details;
-    s.part_first.assign(c.parts ? c.parts->size() : 0, -1);
+    s.part_positions.assign(c.parts ? c.parts->size() : 0, {});
     s.criterion_match.assign(c.criteria.size(), std::string());
     for (const auto& m : matches) {
         const PatternInfo& p = c.patterns[m.pattern];
@@ -476,8 +476,7 @@ ScoreResult Scorer::score(const QuestionSpec& q, std::string_view answer, std::o
             details.insert(t.tokens[m.first].norm);
             break;
         case Lexicon::structure_cue:
-            if (s.part_first[p.index] < 0)
-                s.part_first[p.index] = m.first;
+            s.part_positions[p.index].push_back(m.first);
             break;
         case Lexicon::criterion:
             if (s.criterion_match[p.index].empty()) {
@@ -501,8 +500,7 @@ ScoreResult Scorer::score(const QuestionSpec& q, std::string_view answer, std::o
         const std::string& w = t.tokens[v].norm;
         if (past[v] || (w.size() >= 5 && w.compare(w.size() - 2, 2, "ed") == 0 && is_ascii_letter(w[0]))) {
             ++s.i_actions;
-            if (s.i_actions == 2)
-                s.second_i_action = static_cast<std::int64_t>(k);
+            s.i_action_positions.push_back(static_cast<std::int64_t>(k));
         }
     }
     // Concrete details: numbers, number and time words, and names
@@ -731,27 +729,33 @@ ScoreResult Scorer::score(const QuestionSpec& q, std::string_view answer, std::o
     {
         CheckResult& cr = out.checks[5];
         cr.weight = weights[5];
-        std::vector<std::int64_t> first = s.part_first;
         static const std::vector<Rubric::Part> no_parts;
         const auto& parts = c.parts ? *c.parts : no_parts;
-        // A past story's actions also show as two "I did" statements.
-        if (c.kind == QuestionKind::behavioral)
+        std::vector<std::vector<std::int64_t>> at = s.part_positions;
+        // A past story's actions also show as two or more "I did" statements.
+        if (c.kind == QuestionKind::behavioral && s.i_actions >= r.min_i_actions)
             for (std::size_t k = 0; k < parts.size(); ++k)
-                if (parts[k].name == "action" && s.second_i_action >= 0 &&
-                    (first[k] < 0 || s.second_i_action < first[k]))
-                    first[k] = s.second_i_action;
+                if (parts[k].name == "action") {
+                    at[k].insert(at[k].end(), s.i_action_positions.begin(), s.i_action_positions.end());
+                    std::sort(at[k].begin(), at[k].end());
+                }
+        // In order: the required parts can be read one after the other, each
+        // at some cue after the previous part's (not only at its first cue:
+        // "I would" opens most sentences of a plan).
         int score = 0;
         bool missing_required = false, in_order = true;
         std::string found, missing, first_missing;
         std::int64_t last = -1;
         for (std::size_t k = 0; k < parts.size(); ++k) {
-            if (first[k] >= 0) {
+            if (!at[k].empty()) {
                 score += parts[k].weight;
                 found += (found.empty() ? "" : ", ") + parts[k].name;
-                if (parts[k].required) {
-                    if (first[k] < last)
+                if (parts[k].required && in_order) {
+                    auto next = std::lower_bound(at[k].begin(), at[k].end(), last);
+                    if (next == at[k].end())
                         in_order = false;
-                    last = std::max(last, first[k]);
+                    else
+                        last = *next;
                 }
             } else if (parts[k].required) {
                 missing_required = true;
@@ -773,8 +777,8 @@ ScoreResult Scorer::score(const QuestionSpec& q, std::string_view answer, std::o
             w.key("parts").begin_array();
             for (std::size_t k = 0; k < parts.size(); ++k) {
                 w.begin_object().field("name", parts[k].name).field("required", parts[k].required);
-                w.field("found", first[k] >= 0).key("position");
-                first[k] >= 0 ? w.value(first[k]) : w.null();
+                w.field("found", !at[k].empty()).key("position");
+                !at[k].empty() ? w.value(at[k].front()) : w.null();
                 w.end_object();
             }
             w.end_array();
@@ -805,8 +809,9 @@ ScoreResult Scorer::score(const QuestionSpec& q, std::string_view answer, std::o
                      {"total", std::to_string(total)},
                      {"details", std::to_string(detail_count)},
                      {"missing", first_missed.empty() ? std::string("a concrete detail") : first_missed}};
-        cr.outcome = score >= 70 ? "substance.pass" : "substance.flag";
-        cr.fix_id = "substance";
+        bool covered = first_missed.empty();
+        cr.outcome = score >= 70 ? "substance.pass" : covered ? "substance.details" : "substance.flag";
+        cr.fix_id = covered ? "substance.details" : "substance";
         cr.practice_id = "substance";
         cr.stretch_id = "stretch.substance";
         cr.display = std::to_string(hit) + "/" + std::to_string(total) + " key points";
