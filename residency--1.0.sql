@@ -256,6 +256,564 @@ COMMENT ON FUNCTION residency._selftest_boundary(text) IS
     'Diagnostic: raises a core error, a Postgres error or a C++ exception through the error boundary';
 
 -------------------------------------------------------------------------------
+-- API (DESIGN.md section 4). PostgREST exposes schema residency_api: SECURITY
+-- INVOKER wrappers and views. The privileged work is done by the SECURITY
+-- DEFINER functions of the same names in schema residency, which re-check
+-- the caller (residency.uid(), ownership, entitlement) and pin search_path.
+-- Errors (section 4.1): 42501 not signed in / not allowed, PT402 LOCKED,
+-- PT404 not found or not the caller's, PT409 wrong state, PT413 too large,
+-- 22023 / 22P02 malformed argument, 23505 uniqueness.
+-------------------------------------------------------------------------------
+
+-- The check for the worker's functions: the caller is service_role (or has
+-- its privileges), or a superuser.
+CREATE FUNCTION residency.require_service_role() RETURNS void
+LANGUAGE plpgsql STABLE SET search_path = '' AS $$
+BEGIN
+    IF NOT (pg_catalog.pg_has_role(current_user, 'service_role', 'USAGE')
+            OR (SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = current_user)) THEN
+        RAISE EXCEPTION 'permission denied: service_role only'
+            USING ERRCODE = '42501',
+                  DETAIL = pg_catalog.format('Role %s may not call the evaluation worker''s functions.', current_user),
+                  HINT = 'Call it with the service_role key (the evaluation worker, the billing service).';
+    END IF;
+END
+$$;
+
+-- The signed-in caller and their entitlement; 42501 when not signed in or
+-- without an account, PT402 when LOCKED (unless allow_locked).
+CREATE FUNCTION residency.require_user(allow_locked boolean DEFAULT false, OUT user_id uuid, OUT level text)
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = '' AS $$
+BEGIN
+    user_id := residency.uid();
+    IF user_id IS NULL THEN
+        RAISE EXCEPTION 'not signed in'
+            USING ERRCODE = '42501', DETAIL = 'The request carries no user id (JWT claim sub).',
+                  HINT = 'Sign in and send the access token (Authorization: Bearer ...).';
+    END IF;
+    level := residency.current_entitlement(user_id);
+    IF level IS NULL THEN
+        RAISE EXCEPTION 'no account for this user'
+            USING ERRCODE = '42501', DETAIL = pg_catalog.format('There is no residency.users row for %s.', user_id),
+                  HINT = 'The account is created at sign-up; contact support if it is missing.';
+    END IF;
+    IF level = 'LOCKED' AND NOT allow_locked THEN
+        RAISE EXCEPTION 'entitlement is LOCKED'
+            USING ERRCODE = 'PT402', DETAIL = 'Drills need a BASIC or PRO subscription.',
+                  HINT = 'Subscribe to unlock drills.';
+    END IF;
+END
+$$;
+
+-- The caller's session, locked; PT404 when missing or another user's.
+CREATE FUNCTION residency.own_session(session_id uuid, caller uuid) RETURNS residency.drill_sessions
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = '' AS $$
+DECLARE
+    s residency.drill_sessions;
+BEGIN
+    SELECT * INTO s FROM residency.drill_sessions AS d
+    WHERE d.id = own_session.session_id AND d.user_id = caller FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'drill session not found'
+            USING ERRCODE = 'PT404', DETAIL = pg_catalog.format('You have no drill session %s.', session_id),
+                  HINT = 'Use the id returned by start_drill.';
+    END IF;
+    RETURN s;
+END
+$$;
+
+-- The latest completed evaluation of the caller for the same question, in
+-- the shape residency.score() reads as "previous".
+CREATE FUNCTION residency.previous_result(caller uuid, pack_id uuid, question_id text, before_session uuid)
+RETURNS jsonb LANGUAGE sql STABLE SECURITY DEFINER SET search_path = '' AS $$
+    SELECT pg_catalog.jsonb_build_object('categories', e.categories, 'details', e.details)
+    FROM residency.drill_sessions AS s
+    JOIN residency.evaluation_results AS e ON e.session_id = s.id
+    WHERE s.user_id = caller AND s.content_pack_id = pack_id AND s.question_id = previous_result.question_id
+      AND s.status = 'COMPLETED' AND s.id <> before_session
+    ORDER BY s.completed_at DESC LIMIT 1
+$$;
+
+CREATE FUNCTION residency.start_drill(question_id text) RETURNS residency.drill_sessions
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = '' AS $$
+DECLARE
+    caller uuid := (residency.require_user()).user_id;
+    s residency.drill_sessions;
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM residency.content_pack_questions AS q
+                   JOIN residency.content_packs AS p ON p.id = q.content_pack_id AND p.status = 'ACTIVE'
+                   WHERE q.id = start_drill.question_id) THEN
+        RAISE EXCEPTION 'question not found'
+            USING ERRCODE = 'PT404',
+                  DETAIL = pg_catalog.format('The active content pack has no question %L.', question_id),
+                  HINT = 'Pick a question from residency_api.questions.';
+    END IF;
+    INSERT INTO residency.drill_sessions (user_id, question_id) VALUES (caller, start_drill.question_id)
+    RETURNING * INTO s;
+    RETURN s;
+END
+$$;
+
+CREATE FUNCTION residency.submit_response(session_id uuid, content text DEFAULT NULL, audio_url text DEFAULT NULL,
+                                          audio_duration_s numeric DEFAULT NULL)
+RETURNS residency.drill_responses
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = '' AS $$
+DECLARE
+    caller uuid := (residency.require_user()).user_id;
+    s residency.drill_sessions := residency.own_session(session_id, caller);
+    r residency.drill_responses;
+BEGIN
+    IF content IS NULL AND audio_url IS NULL THEN
+        RAISE EXCEPTION 'response has nothing to evaluate'
+            USING ERRCODE = '22023', DETAIL = 'Both content and audio_url are NULL.',
+                  HINT = 'Send the typed answer or transcript as content, or the recording as audio_url.';
+    END IF;
+    IF s.status <> 'STARTED' THEN
+        RAISE EXCEPTION 'drill session already has a response'
+            USING ERRCODE = 'PT409', DETAIL = pg_catalog.format('Session %s is %s.', s.id, s.status),
+                  HINT = 'Each session takes one response; start a new drill to answer again.';
+    END IF;
+    INSERT INTO residency.drill_responses (session_id, content, audio_url, audio_duration_s)
+    VALUES (s.id, submit_response.content, submit_response.audio_url, submit_response.audio_duration_s)
+    RETURNING * INTO r;
+    RETURN r;
+END
+$$;
+
+CREATE FUNCTION residency.evaluate_session(session_id uuid) RETURNS residency.evaluation_results
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = '' AS $$
+DECLARE
+    caller uuid := (residency.require_user()).user_id;
+    s residency.drill_sessions := residency.own_session(session_id, caller);
+    r residency.drill_responses;
+    result jsonb;
+    started timestamptz;
+    e residency.evaluation_results;
+BEGIN
+    IF s.status <> 'SUBMITTED' THEN
+        RAISE EXCEPTION 'drill session cannot be evaluated now'
+            USING ERRCODE = 'PT409', DETAIL = pg_catalog.format('Session %s is %s.', s.id, s.status),
+                  HINT = CASE s.status WHEN 'STARTED' THEN 'Submit a response first.'
+                                       WHEN 'PROCESSING' THEN 'It is being evaluated; read it from my_evaluations.'
+                                       ELSE 'It has been evaluated already; read it from my_evaluations.' END;
+    END IF;
+    SELECT * INTO r FROM residency.drill_responses AS d WHERE d.session_id = s.id;
+    IF r.content IS NULL THEN
+        RAISE EXCEPTION 'audio-only responses are evaluated by the worker'
+            USING ERRCODE = 'PT409', DETAIL = 'The response has an audio_url but no transcript (content).',
+                  HINT = 'Wait for the evaluation to appear in my_evaluations.';
+    END IF;
+    UPDATE residency.drill_sessions SET status = 'PROCESSING' WHERE id = s.id;
+    started := pg_catalog.clock_timestamp();
+    result := residency.score(s.content_pack_id, s.question_id, r.content, r.audio_duration_s,
+                              residency.previous_result(caller, s.content_pack_id, s.question_id, s.id));
+    INSERT INTO residency.evaluation_results (session_id, response_id, duration_s, words, wpm, overall_score,
+        categories, what_changed, practice_rule, model_used, processing_time_ms, details)
+    VALUES (s.id, r.id, (result ->> 'duration_s')::numeric, (result ->> 'words')::integer,
+            (result ->> 'wpm')::numeric, (result ->> 'overall_score')::integer, result -> 'categories',
+            result -> 'what_changed', result ->> 'practice_rule', result ->> 'model_used',
+            greatest(1, ceil(extract(epoch FROM pg_catalog.clock_timestamp() - started) * 1000))::integer,
+            result -> 'details')
+    RETURNING * INTO e;
+    RETURN e;
+END
+$$;
+
+CREATE FUNCTION residency.submit_and_evaluate(session_id uuid, content text DEFAULT NULL, audio_url text DEFAULT NULL,
+                                              audio_duration_s numeric DEFAULT NULL)
+RETURNS residency.evaluation_results
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = '' AS $$
+BEGIN
+    IF content IS NULL THEN
+        RAISE EXCEPTION 'audio-only responses are evaluated by the worker'
+            USING ERRCODE = 'PT409', DETAIL = 'submit_and_evaluate needs the transcript or typed answer (content).',
+                  HINT = 'Use submit_response for audio only; the evaluation appears in my_evaluations.';
+    END IF;
+    PERFORM residency.submit_response(session_id, content, audio_url, audio_duration_s);
+    RETURN residency.evaluate_session(session_id);
+END
+$$;
+
+CREATE FUNCTION residency.score_answer(question_id text, content text, duration_s numeric DEFAULT NULL) RETURNS jsonb
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = '' AS $$
+DECLARE
+    pack uuid;
+BEGIN
+    PERFORM residency.require_user();
+    SELECT p.id INTO pack FROM residency.content_packs AS p
+    JOIN residency.content_pack_questions AS q ON q.content_pack_id = p.id AND q.id = score_answer.question_id
+    WHERE p.status = 'ACTIVE';
+    IF pack IS NULL THEN
+        RAISE EXCEPTION 'question not found'
+            USING ERRCODE = 'PT404',
+                  DETAIL = pg_catalog.format('The active content pack has no question %L.', question_id),
+                  HINT = 'Pick a question from residency_api.questions.';
+    END IF;
+    IF content IS NULL THEN
+        RAISE EXCEPTION 'content is required' USING ERRCODE = '22023', DETAIL = 'The answer text is NULL.',
+            HINT = 'Send the answer to preview its score.';
+    END IF;
+    RETURN residency.score(pack, question_id, content, duration_s);
+END
+$$;
+
+-- The uploader of a pack may manage it only while PRO; PT404 hides other
+-- users' packs.
+CREATE FUNCTION residency.own_pack(pack_id uuid, caller uuid) RETURNS residency.content_packs
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = '' AS $$
+DECLARE
+    p residency.content_packs;
+BEGIN
+    SELECT * INTO p FROM residency.content_packs AS c
+    WHERE c.id = own_pack.pack_id AND c.uploaded_by = caller FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'content pack not found'
+            USING ERRCODE = 'PT404', DETAIL = pg_catalog.format('You have no content pack %s.', pack_id),
+                  HINT = 'Use the id returned by upload_content_pack.';
+    END IF;
+    RETURN p;
+END
+$$;
+
+CREATE FUNCTION residency.require_pro() RETURNS uuid
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = '' AS $$
+DECLARE
+    u record := residency.require_user();
+BEGIN
+    IF u.level <> 'PRO' THEN
+        RAISE EXCEPTION 'content packs are managed by PRO users'
+            USING ERRCODE = '42501', DETAIL = pg_catalog.format('Your entitlement is %s.', u.level),
+                  HINT = 'Upgrade to PRO to upload and activate content packs.';
+    END IF;
+    RETURN u.user_id;
+END
+$$;
+
+CREATE FUNCTION residency.check_pack_text(pack text, raise_errors boolean) RETURNS jsonb
+    LANGUAGE c STABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'residency_check_pack_text';
+
+CREATE FUNCTION residency.upload_content_pack(pack text, name text DEFAULT NULL, description text DEFAULT NULL)
+RETURNS residency.content_packs
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = '' AS $$
+DECLARE
+    caller uuid := residency.require_pro();
+    report jsonb := residency.check_pack_text(pack, true);  -- raises 22023 / 22P02 / PT413 for a bad pack
+    p residency.content_packs;
+BEGIN
+    INSERT INTO residency.content_packs (version, name, description, content, uploaded_by, checksum, file_size)
+    VALUES (report ->> 'version', coalesce(upload_content_pack.name, report ->> 'title'),
+            coalesce(upload_content_pack.description, (pack::jsonb) #>> '{metadata,description}'),
+            pack::jsonb, caller, report ->> 'checksum', (report ->> 'file_size')::integer)
+    RETURNING * INTO p;
+    RETURN p;
+EXCEPTION WHEN unique_violation THEN
+    RAISE EXCEPTION 'content pack already uploaded'
+        USING ERRCODE = '23505',
+              DETAIL = pg_catalog.format('A pack named %L with version %s exists.',
+                                         coalesce(upload_content_pack.name, report ->> 'title'), report ->> 'version'),
+              HINT = 'Bump $.version, or upload under another name.';
+END
+$$;
+
+CREATE FUNCTION residency.validate_content_pack(pack text) RETURNS jsonb
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = '' AS $$
+BEGIN
+    PERFORM residency.require_user(allow_locked => true);
+    RETURN residency.check_pack_text(pack, false) - 'checksum' - 'file_size' - 'sqlstate' - 'title' - 'version';
+END
+$$;
+
+CREATE FUNCTION residency.activate_content_pack(pack_id uuid) RETURNS residency.content_packs
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = '' AS $$
+DECLARE
+    p residency.content_packs := residency.own_pack(pack_id, residency.require_pro());
+BEGIN
+    IF p.status = 'ACTIVE' THEN
+        RETURN p;  -- already active: nothing to do (a retried request)
+    END IF;
+    UPDATE residency.content_packs SET status = 'ACTIVE' WHERE id = p.id RETURNING * INTO p;
+    RETURN p;
+END
+$$;
+
+CREATE FUNCTION residency.archive_content_pack(pack_id uuid) RETURNS residency.content_packs
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = '' AS $$
+DECLARE
+    p residency.content_packs := residency.own_pack(pack_id, residency.require_pro());
+BEGIN
+    IF p.status = 'ARCHIVED' THEN
+        RETURN p;
+    END IF;
+    UPDATE residency.content_packs SET status = 'ARCHIVED' WHERE id = p.id RETURNING * INTO p;
+    RETURN p;
+END
+$$;
+
+CREATE FUNCTION residency.my_entitlement() RETURNS TABLE (entitlement_level text, expires_at bigint)
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = '' AS $$
+DECLARE
+    u record := residency.require_user(allow_locked => true);
+BEGIN
+    -- current_entitlement rebuilt the cache row if it could; in a read-only
+    -- transaction (a PostgREST GET) a missing row is reported as if rebuilt
+    RETURN QUERY
+    SELECT u.level, coalesce((SELECT c.expires_at FROM residency.entitlement_cache AS c WHERE c.user_id = u.user_id),
+                             extract(epoch FROM pg_catalog.now())::bigint + 3600);
+END
+$$;
+
+-- Evaluation worker (service_role) ------------------------------------------
+CREATE INDEX drill_sessions_submitted_queue ON residency.drill_sessions (submitted_at, id) WHERE status = 'SUBMITTED';
+CREATE INDEX drill_sessions_processing ON residency.drill_sessions (processing_started_at) WHERE status = 'PROCESSING';
+
+CREATE FUNCTION residency.claim_submissions(max_count integer DEFAULT 1) RETURNS SETOF residency.drill_sessions
+LANGUAGE plpgsql VOLATILE SET search_path = '' AS $$
+BEGIN
+    PERFORM residency.require_service_role();
+    IF max_count IS NULL OR max_count < 1 OR max_count > 100 THEN
+        RAISE EXCEPTION 'invalid max_count' USING ERRCODE = '22023',
+            DETAIL = pg_catalog.format('max_count is %s; it must be from 1 to 100.', max_count);
+    END IF;
+    RETURN QUERY
+    WITH next AS (
+        SELECT d.id FROM residency.drill_sessions AS d WHERE d.status = 'SUBMITTED'
+        ORDER BY d.submitted_at, d.id LIMIT max_count FOR UPDATE SKIP LOCKED)
+    UPDATE residency.drill_sessions AS s SET status = 'PROCESSING' FROM next WHERE s.id = next.id RETURNING s.*;
+END
+$$;
+
+CREATE FUNCTION residency.record_evaluation(session_id uuid, result jsonb) RETURNS residency.evaluation_results
+LANGUAGE plpgsql VOLATILE SET search_path = '' AS $$
+DECLARE
+    s residency.drill_sessions;
+    e residency.evaluation_results;
+    missing text;
+    message text;
+    detail text;
+BEGIN
+    PERFORM residency.require_service_role();
+    SELECT * INTO s FROM residency.drill_sessions AS d WHERE d.id = record_evaluation.session_id FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'drill session not found' USING ERRCODE = 'PT404',
+            DETAIL = pg_catalog.format('There is no drill session %s.', session_id);
+    END IF;
+    IF s.status <> 'PROCESSING' THEN
+        RAISE EXCEPTION 'drill session is not being evaluated' USING ERRCODE = 'PT409',
+            DETAIL = pg_catalog.format('Session %s is %s.', s.id, s.status),
+            HINT = 'Claim it with claim_submissions first; an evaluation is recorded once.';
+    END IF;
+    IF result IS NULL OR pg_catalog.jsonb_typeof(result) <> 'object' THEN
+        RAISE EXCEPTION 'result must be a JSON object' USING ERRCODE = '22023';
+    END IF;
+    SELECT pg_catalog.string_agg(k, ', ') INTO missing
+    FROM pg_catalog.unnest(ARRAY['duration_s', 'words', 'wpm', 'overall_score', 'categories', 'what_changed',
+                                 'practice_rule', 'model_used']) AS k
+    WHERE NOT result ? k OR pg_catalog.jsonb_typeof(result -> k) = 'null';
+    IF missing IS NOT NULL THEN
+        RAISE EXCEPTION 'evaluation result is incomplete' USING ERRCODE = '22023',
+            DETAIL = pg_catalog.format('Missing: %s.', missing),
+            HINT = 'An evaluation has the keys of residency.score()''s result.';
+    END IF;
+    BEGIN
+        INSERT INTO residency.evaluation_results (session_id, response_id, duration_s, words, wpm, overall_score,
+            categories, what_changed, practice_rule, model_used, processing_time_ms, details)
+        SELECT s.id, r.id, (result ->> 'duration_s')::numeric, (result ->> 'words')::integer,
+               (result ->> 'wpm')::numeric, (result ->> 'overall_score')::integer, result -> 'categories',
+               result -> 'what_changed', result ->> 'practice_rule', result ->> 'model_used',
+               coalesce((result ->> 'processing_time_ms')::integer,
+                        greatest(1, ceil(extract(epoch FROM pg_catalog.clock_timestamp() - s.processing_started_at) * 1000))::integer),
+               result -> 'details'
+        FROM residency.drill_responses AS r WHERE r.session_id = s.id
+        RETURNING * INTO e;
+    EXCEPTION
+        WHEN check_violation OR invalid_text_representation OR numeric_value_out_of_range THEN
+            -- rules E2/E3 refused it: for the API that is a malformed argument
+            GET STACKED DIAGNOSTICS message = MESSAGE_TEXT, detail = PG_EXCEPTION_DETAIL;
+            RAISE EXCEPTION '%', message USING ERRCODE = '22023', DETAIL = detail,
+                HINT = 'Send the 7 categories and figures that agree with each other (docs/rules.md, E2 and E3).';
+    END;
+    RETURN e;
+END
+$$;
+
+CREATE FUNCTION residency.fail_evaluation(session_id uuid, reason text) RETURNS residency.drill_sessions
+LANGUAGE plpgsql VOLATILE SET search_path = '' AS $$
+DECLARE
+    s residency.drill_sessions;
+BEGIN
+    PERFORM residency.require_service_role();
+    IF reason IS NULL OR pg_catalog.btrim(reason) = '' THEN
+        RAISE EXCEPTION 'reason is required' USING ERRCODE = '22023',
+            HINT = 'Say why the evaluation failed; it is kept in the session''s metadata.';
+    END IF;
+    SELECT * INTO s FROM residency.drill_sessions AS d WHERE d.id = fail_evaluation.session_id FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'drill session not found' USING ERRCODE = 'PT404',
+            DETAIL = pg_catalog.format('There is no drill session %s.', session_id);
+    END IF;
+    IF s.status <> 'PROCESSING' THEN
+        RAISE EXCEPTION 'drill session is not being evaluated' USING ERRCODE = 'PT409',
+            DETAIL = pg_catalog.format('Session %s is %s.', s.id, s.status);
+    END IF;
+    UPDATE residency.drill_sessions
+    SET status = 'FAILED',
+        metadata = coalesce(metadata, '{}'::jsonb) || pg_catalog.jsonb_build_object('failure_reason', reason)
+    WHERE id = s.id RETURNING * INTO s;
+    RETURN s;
+END
+$$;
+
+CREATE FUNCTION residency.fail_stale_processing(older_than interval DEFAULT '15 minutes') RETURNS integer
+LANGUAGE plpgsql VOLATILE SET search_path = '' AS $$
+DECLARE
+    failed integer;
+BEGIN
+    PERFORM residency.require_service_role();
+    IF older_than IS NULL OR older_than <= interval '0' THEN
+        RAISE EXCEPTION 'invalid older_than' USING ERRCODE = '22023',
+            DETAIL = pg_catalog.format('older_than is %s; it must be positive.', older_than);
+    END IF;
+    WITH stale AS (
+        SELECT d.id FROM residency.drill_sessions AS d
+        WHERE d.status = 'PROCESSING' AND d.processing_started_at < pg_catalog.clock_timestamp() - older_than
+        FOR UPDATE SKIP LOCKED)
+    UPDATE residency.drill_sessions AS s
+    SET status = 'FAILED',
+        metadata = coalesce(s.metadata, '{}'::jsonb)
+                   || pg_catalog.jsonb_build_object('failure_reason',
+                                                    pg_catalog.format('processing took longer than %s', older_than))
+    FROM stale WHERE s.id = stale.id;
+    GET DIAGNOSTICS failed = ROW_COUNT;
+    RETURN failed;
+END
+$$;
+
+CREATE FUNCTION residency.set_entitlement(user_id uuid, level text, stripe_subscription_id text DEFAULT NULL)
+RETURNS residency.users
+LANGUAGE plpgsql VOLATILE SET search_path = '' AS $$
+DECLARE
+    u residency.users;
+BEGIN
+    PERFORM residency.require_service_role();
+    IF level IS NULL OR level NOT IN ('LOCKED', 'BASIC', 'PRO') THEN
+        RAISE EXCEPTION 'invalid entitlement level' USING ERRCODE = '22023',
+            DETAIL = pg_catalog.format('%L is not one of LOCKED, BASIC, PRO.', level);
+    END IF;
+    SELECT * INTO u FROM residency.users AS x WHERE x.id = set_entitlement.user_id FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'user not found' USING ERRCODE = 'PT404',
+            DETAIL = pg_catalog.format('There is no user %s.', user_id);
+    END IF;
+    BEGIN
+        UPDATE residency.users SET entitlement_level = level WHERE id = u.id RETURNING * INTO u;
+    EXCEPTION WHEN check_violation THEN
+        -- rule U2: the user's current level does not allow this change
+        RAISE EXCEPTION 'entitlement cannot change from % to %', u.entitlement_level, level
+            USING ERRCODE = 'PT409', DETAIL = 'Allowed: LOCKED -> BASIC, BASIC -> PRO, any level -> LOCKED.',
+                  HINT = 'Upgrade one step at a time; cancellation goes to LOCKED.';
+    END;
+    IF stripe_subscription_id IS NOT NULL THEN
+        UPDATE residency.entitlement_cache AS c SET stripe_subscription_id = set_entitlement.stripe_subscription_id
+        WHERE c.user_id = u.id;
+    END IF;
+    RETURN u;
+END
+$$;
+
+-- residency_api: what PostgREST exposes ------------------------------------
+CREATE FUNCTION residency_api.start_drill(question_id text) RETURNS residency.drill_sessions
+LANGUAGE sql VOLATILE SECURITY INVOKER AS $$ SELECT * FROM residency.start_drill(question_id) $$;
+CREATE FUNCTION residency_api.submit_response(session_id uuid, content text DEFAULT NULL, audio_url text DEFAULT NULL,
+                                              audio_duration_s numeric DEFAULT NULL)
+RETURNS residency.drill_responses
+LANGUAGE sql VOLATILE SECURITY INVOKER AS $$
+    SELECT * FROM residency.submit_response(session_id, content, audio_url, audio_duration_s) $$;
+CREATE FUNCTION residency_api.evaluate_session(session_id uuid) RETURNS residency.evaluation_results
+LANGUAGE sql VOLATILE SECURITY INVOKER AS $$ SELECT * FROM residency.evaluate_session(session_id) $$;
+CREATE FUNCTION residency_api.submit_and_evaluate(session_id uuid, content text DEFAULT NULL,
+                                                  audio_url text DEFAULT NULL, audio_duration_s numeric DEFAULT NULL)
+RETURNS residency.evaluation_results
+LANGUAGE sql VOLATILE SECURITY INVOKER AS $$
+    SELECT * FROM residency.submit_and_evaluate(session_id, content, audio_url, audio_duration_s) $$;
+CREATE FUNCTION residency_api.score_answer(question_id text, content text, duration_s numeric DEFAULT NULL)
+RETURNS jsonb
+LANGUAGE sql STABLE SECURITY INVOKER AS $$ SELECT residency.score_answer(question_id, content, duration_s) $$;
+CREATE FUNCTION residency_api.upload_content_pack(pack text, name text DEFAULT NULL, description text DEFAULT NULL)
+RETURNS residency.content_packs
+LANGUAGE sql VOLATILE SECURITY INVOKER AS $$ SELECT * FROM residency.upload_content_pack(pack, name, description) $$;
+CREATE FUNCTION residency_api.validate_content_pack(pack text) RETURNS jsonb
+LANGUAGE sql STABLE SECURITY INVOKER AS $$ SELECT residency.validate_content_pack(pack) $$;
+CREATE FUNCTION residency_api.activate_content_pack(pack_id uuid) RETURNS residency.content_packs
+LANGUAGE sql VOLATILE SECURITY INVOKER AS $$ SELECT * FROM residency.activate_content_pack(pack_id) $$;
+CREATE FUNCTION residency_api.archive_content_pack(pack_id uuid) RETURNS residency.content_packs
+LANGUAGE sql VOLATILE SECURITY INVOKER AS $$ SELECT * FROM residency.archive_content_pack(pack_id) $$;
+CREATE FUNCTION residency_api.my_entitlement() RETURNS TABLE (entitlement_level text, expires_at bigint)
+LANGUAGE sql STABLE SECURITY INVOKER AS $$ SELECT * FROM residency.my_entitlement() $$;
+CREATE FUNCTION residency_api.claim_submissions(max_count integer DEFAULT 1) RETURNS SETOF residency.drill_sessions
+LANGUAGE sql VOLATILE SECURITY INVOKER AS $$ SELECT * FROM residency.claim_submissions(max_count) $$;
+CREATE FUNCTION residency_api.record_evaluation(session_id uuid, result jsonb) RETURNS residency.evaluation_results
+LANGUAGE sql VOLATILE SECURITY INVOKER AS $$ SELECT * FROM residency.record_evaluation(session_id, result) $$;
+CREATE FUNCTION residency_api.fail_evaluation(session_id uuid, reason text) RETURNS residency.drill_sessions
+LANGUAGE sql VOLATILE SECURITY INVOKER AS $$ SELECT * FROM residency.fail_evaluation(session_id, reason) $$;
+CREATE FUNCTION residency_api.fail_stale_processing(older_than interval DEFAULT '15 minutes') RETURNS integer
+LANGUAGE sql VOLATILE SECURITY INVOKER AS $$ SELECT residency.fail_stale_processing(older_than) $$;
+CREATE FUNCTION residency_api.set_entitlement(user_id uuid, level text, stripe_subscription_id text DEFAULT NULL)
+RETURNS residency.users
+LANGUAGE sql VOLATILE SECURITY INVOKER AS $$
+    SELECT * FROM residency.set_entitlement(user_id, level, stripe_subscription_id) $$;
+
+COMMENT ON FUNCTION residency_api.start_drill(text) IS
+    'Starts a drill on a question of the active content pack. 402 when the entitlement is LOCKED, 404 for an unknown question.';
+COMMENT ON FUNCTION residency_api.submit_response(uuid, text, text, numeric) IS
+    'Stores the answer of one of your sessions (typed text or transcript as content, and/or audio_url with audio_duration_s); the session becomes SUBMITTED. 409 when it already has one.';
+COMMENT ON FUNCTION residency_api.evaluate_session(uuid) IS
+    'Scores a SUBMITTED session with the built-in rubric and stores the evaluation; the session becomes COMPLETED. 409 for audio-only responses (the worker evaluates those).';
+COMMENT ON FUNCTION residency_api.submit_and_evaluate(uuid, text, text, numeric) IS
+    'submit_response and evaluate_session in one round trip (needs content).';
+COMMENT ON FUNCTION residency_api.score_answer(text, text, numeric) IS
+    'Previews the built-in scorer on a question of the active pack; stores nothing. duration_s NULL means typed.';
+COMMENT ON FUNCTION residency_api.upload_content_pack(text, text, text) IS
+    'PRO only: stores a content pack (JSON text) as DRAFT, with the checksum and size of the exact text. 400 lists every problem with its JSON path; 409 for a duplicate name and version; 413 over the size limit.';
+COMMENT ON FUNCTION residency_api.validate_content_pack(text) IS
+    'Dry run of a content pack: {"valid", "errors": [{"path", "message"}], "questions", "categories"}. Never fails for a bad pack.';
+COMMENT ON FUNCTION residency_api.activate_content_pack(uuid) IS
+    'PRO uploader only: makes the pack ACTIVE and archives the previously active one.';
+COMMENT ON FUNCTION residency_api.archive_content_pack(uuid) IS
+    'PRO uploader only: archives the pack (packs are never deleted once used).';
+COMMENT ON FUNCTION residency_api.my_entitlement() IS
+    'Your entitlement level and when its cached value expires (unix seconds).';
+COMMENT ON FUNCTION residency_api.claim_submissions(integer) IS
+    'Evaluation worker (service_role): claims up to max_count SUBMITTED sessions, oldest first, and moves them to PROCESSING. Concurrent workers never get the same session.';
+COMMENT ON FUNCTION residency_api.record_evaluation(uuid, jsonb) IS
+    'Evaluation worker (service_role): stores the evaluation of a PROCESSING session (the keys of residency.score()''s result); the session becomes COMPLETED.';
+COMMENT ON FUNCTION residency_api.fail_evaluation(uuid, text) IS
+    'Evaluation worker (service_role): marks a PROCESSING session FAILED, keeping the reason in its metadata.';
+COMMENT ON FUNCTION residency_api.fail_stale_processing(interval) IS
+    'Evaluation worker (service_role): fails sessions PROCESSING for longer than older_than; returns how many.';
+COMMENT ON FUNCTION residency_api.set_entitlement(uuid, text, text) IS
+    'Billing (service_role): sets a user''s entitlement (LOCKED -> BASIC -> PRO, any -> LOCKED) and subscription id.';
+
+CREATE VIEW residency_api.questions WITH (security_invoker = true) AS
+SELECT q.id, q.category, q.prompt, q.expected_duration_s, q.kind, q.ordinal,
+       ARRAY(SELECT pg_catalog.regexp_replace(c, '\s*\[kw:[^]]*\]\s*$', '')
+             FROM pg_catalog.unnest(q.evaluation_criteria) AS c) AS evaluation_criteria,
+       p.id AS content_pack_id, p.version AS content_pack_version
+FROM residency.content_pack_questions AS q
+JOIN residency.content_packs AS p ON p.id = q.content_pack_id AND p.status = 'ACTIVE';
+COMMENT ON VIEW residency_api.questions IS 'The questions of the active content pack, in pack order (criteria without their keywords).';
+
+CREATE VIEW residency_api.my_sessions WITH (security_invoker = true) AS
+SELECT s.* FROM residency.drill_sessions AS s WHERE s.user_id = (SELECT residency.uid());
+COMMENT ON VIEW residency_api.my_sessions IS 'Your drill sessions.';
+
+CREATE VIEW residency_api.my_evaluations WITH (security_invoker = true) AS
+SELECT e.*, s.question_id, s.content_pack_id
+FROM residency.evaluation_results AS e
+JOIN residency.drill_sessions AS s ON s.id = e.session_id
+WHERE s.user_id = (SELECT residency.uid());
+COMMENT ON VIEW residency_api.my_evaluations IS 'Your evaluations, with the question they answer.';
+
+-------------------------------------------------------------------------------
 -- Row level security, in Supabase's performant shape: TO a role, identity
 -- calls wrapped in (SELECT ...) so they run once per statement (InitPlan).
 -------------------------------------------------------------------------------
@@ -318,17 +876,44 @@ CREATE POLICY entitlement_cache_own ON residency.entitlement_cache
 -- Grants. authenticated reads (RLS filters rows) and writes only through the
 -- API; service_role writes directly, and the triggers still check it.
 -------------------------------------------------------------------------------
-REVOKE ALL ON ALL TABLES IN SCHEMA residency FROM PUBLIC;
-REVOKE EXECUTE ON ALL FUNCTIONS IN SCHEMA residency FROM PUBLIC;
+REVOKE ALL ON ALL TABLES IN SCHEMA residency, residency_api FROM PUBLIC;
+REVOKE EXECUTE ON ALL FUNCTIONS IN SCHEMA residency, residency_api FROM PUBLIC;
 
 GRANT USAGE ON SCHEMA residency, residency_api TO authenticated, service_role;
-GRANT USAGE ON SCHEMA residency_api TO anon;
+-- anon may reach the API functions (they answer 42501 "not signed in"); it
+-- has no privilege on any table.
+GRANT USAGE ON SCHEMA residency, residency_api TO anon;
 GRANT SELECT ON ALL TABLES IN SCHEMA residency TO authenticated;
 GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA residency TO service_role;
 -- Policies call uid() as the querying role.
 GRANT EXECUTE ON FUNCTION residency.uid() TO anon, authenticated, service_role;
 -- Batch re-scoring by the backend (the app reaches the scorer through the API).
 GRANT EXECUTE ON FUNCTION residency.score(uuid, text, text, numeric, jsonb) TO service_role;
+
+-- The API: the wrappers run as the caller and call the implementations of
+-- the same name, which then re-check the caller. anon may reach the
+-- user-facing functions, which answer 42501 "not signed in".
+GRANT EXECUTE ON FUNCTION
+    residency_api.start_drill(text), residency.start_drill(text),
+    residency_api.submit_response(uuid, text, text, numeric), residency.submit_response(uuid, text, text, numeric),
+    residency_api.evaluate_session(uuid), residency.evaluate_session(uuid),
+    residency_api.submit_and_evaluate(uuid, text, text, numeric), residency.submit_and_evaluate(uuid, text, text, numeric),
+    residency_api.score_answer(text, text, numeric), residency.score_answer(text, text, numeric),
+    residency_api.upload_content_pack(text, text, text), residency.upload_content_pack(text, text, text),
+    residency_api.validate_content_pack(text), residency.validate_content_pack(text),
+    residency_api.activate_content_pack(uuid), residency.activate_content_pack(uuid),
+    residency_api.archive_content_pack(uuid), residency.archive_content_pack(uuid),
+    residency_api.my_entitlement(), residency.my_entitlement()
+TO anon, authenticated, service_role;
+GRANT EXECUTE ON FUNCTION
+    residency_api.claim_submissions(integer), residency.claim_submissions(integer),
+    residency_api.record_evaluation(uuid, jsonb), residency.record_evaluation(uuid, jsonb),
+    residency_api.fail_evaluation(uuid, text), residency.fail_evaluation(uuid, text),
+    residency_api.fail_stale_processing(interval), residency.fail_stale_processing(interval),
+    residency_api.set_entitlement(uuid, text, text), residency.set_entitlement(uuid, text, text),
+    residency.require_service_role()
+TO service_role;
+GRANT SELECT ON residency_api.questions, residency_api.my_sessions, residency_api.my_evaluations TO authenticated, service_role;
 
 -------------------------------------------------------------------------------
 -- pg_dump keeps the rows of every data table (not the cache: it rebuilds).
