@@ -9,6 +9,9 @@
 #       Benchmark) and through SQL (residency.score over a table of answers)
 #   B3  a 2,000-question pack: validate + checksum + question rows vs storing
 #       the same pack and rows with no validation
+#   B4  the drill API under load: pgbench, 4 clients, PostgREST-shaped
+#       transactions (role + JWT claims, start_drill, submit_and_evaluate)
+#   B5  residency_api.my_evaluations for one user among 1,000,000 evaluations
 #
 # CPU time is the backend's own (from /proc/self/stat), which other load on
 # the machine barely changes; wall-clock figures come from pgbench.
@@ -73,6 +76,33 @@ b2_sql_us=$("${PSQL[@]}" -At -d bench -c "SELECT bare.b2_sql_us(2000)" -c "SELEC
 b2_sql=$(awk -v us="$b2_sql_us" 'BEGIN {printf "%.0f", 1e6 / us}')
 pack_kb=$("${PSQL[@]}" -At -d bench -c "SELECT octet_length(body) / 1024 FROM bare.pack_source WHERE n = 2000")
 
+# B4: drills per second and latency percentiles of whole drills (both requests)
+"${PSQL[@]}" -d postgres -c "CREATE DATABASE b4"
+"${PSQL[@]}" -At -d b4 -v pack="$(cat packs/default.json)" -f test/bench/b4_setup.sql >/dev/null
+b4_log=$(mktemp -d)
+b4_tps=$( (cd "$b4_log" && pgbench -n -M extended -c 4 -j 2 -T "${BENCH_B4_SECONDS:-30}" -l --log-prefix=b4 \
+    -f "$OLDPWD/test/bench/b4_drill.sql" b4 2>&1) | awk '/^tps/ {printf "%.0f", $3}')
+read -r b4_p50 b4_p95 b4_p99 < <(cat "$b4_log"/b4* | awk '{print $3}' | sort -n |
+    awk '{a[NR] = $1} END {printf "%.1f %.1f %.1f", a[int(NR * 0.50)] / 1000, a[int(NR * 0.95)] / 1000, a[int(NR * 0.99)] / 1000}')
+rm -rf "$b4_log"
+
+# B5: execution time of the RLS read, median of 11 runs, and its plan
+"${PSQL[@]}" -d postgres -c "CREATE DATABASE b5"
+"${PSQL[@]}" -d b5 -v pack="$(cat packs/default.json)" -f test/bench/b5_setup.sql >/dev/null
+b5_runs=$(for i in $(seq 11); do psql -X -q -At -d b5 -f test/bench/b5_query.sql | python3 -c "
+import json, sys
+print(json.loads(sys.stdin.read())[0]['Execution Time'])"; done | sort -n)
+b5_ms=$(sed -n 6p <<<"$b5_runs")
+b5_plan=$(psql -X -q -At -d b5 -f test/bench/b5_query.sql | python3 -c "
+import json, sys
+def walk(n, out):
+    out.append(n['Node Type'] + (' on ' + n['Index Name'] if 'Index Name' in n else '')
+               + (' (InitPlan)' if n.get('Subplan Name', '').startswith('InitPlan') else ''))
+    for c in n.get('Plans', []):
+        walk(c, out)
+    return out
+print(' > '.join(dict.fromkeys(walk(json.loads(sys.stdin.read())[0]['Plan'], []))))")
+
 {
     echo "Benchmarks of $(git rev-parse --short HEAD 2>/dev/null || echo 'a work tree') on $(date -u +%Y-%m-%d)"
     echo "($(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(psql -X -At -d bench -c 'SHOW server_version'))"
@@ -87,4 +117,8 @@ pack_kb=$("${PSQL[@]}" -At -d bench -c "SELECT octet_length(body) / 1024 FROM ba
     echo "| B2 | tokenizer alone, 300 words | ${b2_tokenize} answers/s | | | |"
     echo "| B2 | residency.score() through SQL, backend CPU | ${b2_sql} answers/s (${b2_sql_us} µs) | | | >= 20000/s |"
     echo "| B3 | ${pack_kb} kB pack of 2,000 questions, server CPU | $(awk -v x="$b3_rules" 'BEGIN {printf "%.1f", x / 1000}') ms | $(awk -v x="$b3_bare" 'BEGIN {printf "%.1f", x / 1000}') ms | ${b3_ratio} (${b3_min}-${b3_max}) | <= 1.25 |"
+    echo "| B4 | drill API, pgbench 4 clients, PostgREST-shaped (2 requests per drill) | ${b4_tps} drills/s; latency per drill p50 ${b4_p50} ms, p95 ${b4_p95} ms, p99 ${b4_p99} ms | | | p95 <= 10 ms |"
+    echo "| B5 | my_evaluations, last 20 of one user among 1,000,000 | ${b5_ms} ms (median of 11) | | | <= 1 ms, index scan with InitPlan |"
+    echo
+    echo "B5 plan: $b5_plan"
 } | tee "$report"
