@@ -146,6 +146,11 @@ INSERT INTO residency.drill_responses (session_id, content) VALUES ('00000000-00
 \echo :SQLSTATE
 INSERT INTO residency.drill_responses (session_id, content) VALUES ('00000000-0000-0000-0000-000000000100', E'\n\t \r\n');
 \echo :SQLSTATE
+-- R2: no-break spaces, punctuation or emoji alone are blank too: no word to evaluate
+INSERT INTO residency.drill_responses (session_id, content) VALUES ('00000000-0000-0000-0000-000000000100', E'\u00a0\u3000\u00a0');
+\echo :SQLSTATE
+INSERT INTO residency.drill_responses (session_id, content) VALUES ('00000000-0000-0000-0000-000000000100', '... 🎉 !!');
+\echo :SQLSTATE
 -- R2: an empty content is refused
 INSERT INTO residency.drill_responses (session_id, content) VALUES ('00000000-0000-0000-0000-000000000100', '');
 \echo :SQLSTATE

@@ -33,9 +33,11 @@ void check_drill_response(const DrillResponse& r, const Limits& limits)
     }
     if (r.content) {
         std::string_view c = *r.content;
-        if (c.find_first_not_of(" \t\n\r\f\v") == std::string_view::npos)
+        // Blank means no word at all: whitespace of any script (no-break
+        // spaces, ideographic space), punctuation or symbols only.
+        if (count_words(c) == 0)
             throw Error(sqlstate::invalid_parameter_value, "drill response content is blank",
-                        "The content holds only whitespace.",
+                        "The content holds no word (only whitespace, punctuation or symbols).",
                         "Send the answer's text, or leave content NULL for an audio-only response.");
         std::size_t chars = count_chars(c);
         if (chars > limits.max_answer_chars)

@@ -1,6 +1,7 @@
 #include "json_writer.hpp"
 
 #include <cmath>
+#include <cstdio>
 
 namespace residency {
 
@@ -14,7 +15,14 @@ JsonWriter& JsonWriter::value(double x, int decimals)
     // rounded half up, written as an integer with a decimal point put in
     int d = decimals < 1 ? 1 : decimals > 3 ? 3 : decimals;
     double f = d == 1 ? 10.0 : d == 2 ? 100.0 : 1000.0;
-    long long scaled = static_cast<long long>(std::floor(x * f + 0.5));
+    double rounded = std::floor(x * f + 0.5);
+    if (!(std::fabs(rounded) < 9.0e15)) {  // beyond exact integers: plain %g
+        char buf[64];
+        std::snprintf(buf, sizeof buf, "%.17g", x);
+        out_ += buf;
+        return *this;
+    }
+    long long scaled = static_cast<long long>(rounded);
     std::string digits = std::to_string(scaled < 0 ? -scaled : scaled);
     if (digits.size() <= static_cast<std::size_t>(d))
         digits.insert(0, static_cast<std::size_t>(d) + 1 - digits.size(), '0');

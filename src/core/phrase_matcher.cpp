@@ -108,6 +108,7 @@ void PhraseMatcher::compile()
     };
 
     nodes_.assign(1, Node{});
+    root_next_.clear();  // child() must not use the previous automaton's root
     // Symbols are assigned in phrase order, so they do not depend on the
     // hash tables' iteration order: the automaton is the same every time.
     for (std::uint32_t p = 0; p < phrases_.size(); ++p) {

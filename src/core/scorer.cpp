@@ -67,7 +67,10 @@ int floor_score(double x, const Floor& f)
 std::string fixed(double x, int decimals)
 {
     // the value rounded half up, as an integer of tenths or hundredths
-    long long scaled = static_cast<long long>(std::floor(x * (decimals == 1 ? 10.0 : 100.0) + 0.5));
+    double rounded = std::floor(x * (decimals == 1 ? 10.0 : 100.0) + 0.5);
+    if (!(std::fabs(rounded) < 9.0e15))
+        return format_number(x);
+    long long scaled = static_cast<long long>(rounded);
     std::string digits = std::to_string(scaled < 0 ? -scaled : scaled);
     if (digits.size() <= static_cast<std::size_t>(decimals))
         digits.insert(0, static_cast<std::size_t>(decimals) + 1 - digits.size(), '0');
