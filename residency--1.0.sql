@@ -340,16 +340,21 @@ DECLARE
     caller uuid := (residency.require_user()).user_id;
     s residency.drill_sessions;
 BEGIN
-    IF NOT EXISTS (SELECT 1 FROM residency.content_pack_questions AS q
-                   JOIN residency.content_packs AS p ON p.id = q.content_pack_id AND p.status = 'ACTIVE'
-                   WHERE q.id = start_drill.question_id) THEN
+    -- One statement: the question check and rule S1's choice of the active
+    -- pack read the same snapshot, so an activation committing in between
+    -- cannot turn a PT404 into the trigger's 23514.
+    INSERT INTO residency.drill_sessions (user_id, question_id)
+    SELECT caller, start_drill.question_id
+    WHERE EXISTS (SELECT 1 FROM residency.content_pack_questions AS q
+                  JOIN residency.content_packs AS p ON p.id = q.content_pack_id AND p.status = 'ACTIVE'
+                  WHERE q.id = start_drill.question_id)
+    RETURNING * INTO s;
+    IF NOT FOUND THEN
         RAISE EXCEPTION 'question not found'
             USING ERRCODE = 'PT404',
                   DETAIL = pg_catalog.format('The active content pack has no question %L.', question_id),
                   HINT = 'Pick a question from residency_api.questions.';
     END IF;
-    INSERT INTO residency.drill_sessions (user_id, question_id) VALUES (caller, start_drill.question_id)
-    RETURNING * INTO s;
     RETURN s;
 END
 $$;
@@ -424,6 +429,7 @@ CREATE FUNCTION residency.submit_and_evaluate(session_id uuid, content text DEFA
 RETURNS residency.evaluation_results
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = '' AS $$
 BEGIN
+    PERFORM residency.require_user();  -- who is calling comes before what they sent
     IF content IS NULL THEN
         RAISE EXCEPTION 'audio-only responses are evaluated by the worker'
             USING ERRCODE = 'PT409', DETAIL = 'submit_and_evaluate needs the transcript or typed answer (content).',
@@ -554,11 +560,15 @@ LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = '' AS $$
 DECLARE
     u record := residency.require_user(allow_locked => true);
 BEGIN
-    -- current_entitlement rebuilt the cache row if it could; in a read-only
-    -- transaction (a PostgREST GET) a missing row is reported as if rebuilt
+    -- current_entitlement rebuilt a missing or expired cache row when the
+    -- transaction may write. This STABLE function's snapshot predates that
+    -- rebuild, and a read-only transaction (a PostgREST GET) cannot write it:
+    -- either way a row that is missing or expired here is reported as rebuilt.
     RETURN QUERY
-    SELECT u.level, coalesce((SELECT c.expires_at FROM residency.entitlement_cache AS c WHERE c.user_id = u.user_id),
-                             extract(epoch FROM pg_catalog.now())::bigint + 3600);
+    SELECT u.level, coalesce((SELECT c.expires_at FROM residency.entitlement_cache AS c
+                              WHERE c.user_id = u.user_id
+                                AND c.expires_at > extract(epoch FROM pg_catalog.clock_timestamp())),
+                             extract(epoch FROM pg_catalog.clock_timestamp())::bigint + 3600);
 END
 $$;
 
@@ -572,7 +582,7 @@ BEGIN
     PERFORM residency.require_service_role();
     IF max_count IS NULL OR max_count < 1 OR max_count > 100 THEN
         RAISE EXCEPTION 'invalid max_count' USING ERRCODE = '22023',
-            DETAIL = pg_catalog.format('max_count is %s; it must be from 1 to 100.', max_count);
+            DETAIL = pg_catalog.format('max_count is %s; it must be from 1 to 100.', coalesce(max_count::text, 'NULL'));
     END IF;
     RETURN QUERY
     WITH next AS (
@@ -681,7 +691,8 @@ BEGIN
     SET status = 'FAILED',
         metadata = coalesce(s.metadata, '{}'::jsonb)
                    || pg_catalog.jsonb_build_object('failure_reason',
-                                                    pg_catalog.format('processing took longer than %s', older_than))
+                                                    pg_catalog.format('processing took longer than %s seconds',
+                                                                      extract(epoch FROM older_than)::float8))
     FROM stale WHERE s.id = stale.id;
     GET DIAGNOSTICS failed = ROW_COUNT;
     RETURN failed;
