@@ -22,12 +22,12 @@ const std::map<std::string, std::string> default_notes = {
     {"length.pass", "{seconds} s for a ~{expected} s question ({percent}% of the target)."},
     {"length.short", "{seconds} s for a ~{expected} s question: {percent}% of the target."},
     {"length.long", "{seconds} s for a ~{expected} s question: {percent}% of the target."},
-    {"length.few_words", "Only {words} words: too few for a full answer to a ~{expected} s question."},
+    {"length.few_words", "Only {word_count}: too few for a full answer to a ~{expected} s question."},
     {"pace.pass", "{wpm} wpm, inside the {ideal_lo}-{ideal_hi} wpm listeners follow easily."},
     {"pace.fast", "{wpm} wpm, faster than the {ideal_lo}-{ideal_hi} wpm listeners follow easily."},
     {"pace.slow", "{wpm} wpm, slower than the {ideal_lo}-{ideal_hi} wpm range."},
     {"pace.typed", "Typed answer: pace not scored."},
-    {"pace.short", "Too short to judge pace ({seconds} s, {words} words): not scored."},
+    {"pace.short", "Too short to judge pace ({seconds} s, {word_count}): not scored."},
     {"fillers.pass", "Fillers: {count} ({rate} per 100 words)."},
     {"fillers.flag", "Fillers: {count} ({rate} per 100 words); most often {top}."},
     {"wording.pass", "Hedges: {hedges} ({rate} per 100 words)."},
@@ -45,19 +45,19 @@ const std::map<std::string, std::string> default_notes = {
     {"substance.pass", "Covers {hit} of {total} key points; concrete details: {details}."},
     {"substance.flag", "Covers {hit} of {total} key points; not yet: '{missing}'. Concrete details: {details}."},
     {"substance.details", "Covers {hit} of {total} key points; concrete details (numbers, times, names): {details}."},
-    {"short", "Only {words} words: too short to evaluate."},
+    {"short", "Only {word_count}: too short to evaluate."},
 };
 
 const Placeholders note_placeholders = {
-    {"length.pass", {"seconds", "expected", "percent", "words"}},
-    {"length.short", {"seconds", "expected", "percent", "words"}},
-    {"length.long", {"seconds", "expected", "percent", "words"}},
-    {"length.few_words", {"seconds", "expected", "percent", "words"}},
+    {"length.pass", {"seconds", "expected", "percent", "words", "word_count"}},
+    {"length.short", {"seconds", "expected", "percent", "words", "word_count"}},
+    {"length.long", {"seconds", "expected", "percent", "words", "word_count"}},
+    {"length.few_words", {"seconds", "expected", "percent", "words", "word_count"}},
     {"pace.pass", {"wpm", "ideal_lo", "ideal_hi"}},
     {"pace.fast", {"wpm", "ideal_lo", "ideal_hi"}},
     {"pace.slow", {"wpm", "ideal_lo", "ideal_hi"}},
     {"pace.typed", {}},
-    {"pace.short", {"seconds", "words"}},
+    {"pace.short", {"seconds", "words", "word_count"}},
     {"fillers.pass", {"count", "rate", "top"}},
     {"fillers.flag", {"count", "rate", "top"}},
     {"wording.pass", {"hedges", "rate", "examples"}},
@@ -75,7 +75,7 @@ const Placeholders note_placeholders = {
     {"substance.pass", {"hit", "total", "details", "missing"}},
     {"substance.flag", {"hit", "total", "details", "missing"}},
     {"substance.details", {"hit", "total", "details", "missing"}},
-    {"short", {"words"}},
+    {"short", {"words", "word_count"}},
 };
 
 // What to change: one concrete instruction per FLAGged check.
@@ -191,7 +191,7 @@ Rubric make_default()
                       "ten",     "eleven",  "twelve",  "fifteen",  "twenty",   "thirty",  "forty",  "fifty",
                       "sixty",   "seventy", "eighty",  "ninety",   "hundred",  "thousand", "million", "dozen",
                       "half",    "percent", "minutes", "hours",    "days",     "weeks",   "months", "years",
-                      "overnight", "am",    "pm",      "monday",   "tuesday",  "wednesday", "thursday", "friday",
+                      "overnight", "monday",   "tuesday",  "wednesday", "thursday", "friday",
                       "saturday", "sunday", "january", "february", "march",    "april",   "june",   "july",
                       "august",  "september", "october", "november", "december", "second", "third", "fourth",
                       "third-year", "fourth-year", "second-year", "first-year", "pgy-1", "pgy-2", "pgy-3"};
@@ -242,14 +242,17 @@ Rubric make_default()
         P{"claim", true, 30, {"i want", "i'm drawn", "i am drawn", "i chose", "i love", "i'm passionate",
                               "i am passionate", "i'm interested", "i am interested", "what draws me",
                               "i see myself", "my goal", "i'm applying", "i am applying", "attracted", "excited",
-                              "i enjoy", "i've always", "i am someone", "i'm someone", "i am a", "i'm a"}},
+                              "i enjoy", "i've always", "i am someone", "i'm someone", "i am a", "i'm a",
+                              "my biggest", "my greatest", "weakness", "my style", "leadership style",
+                              "i would describe", "i describe myself", "i tend to", "i believe"}},
         P{"evidence", true, 40, {"for example", "for instance", "when i", "during my", "rotation*", "research",
                                  "project", "experience", "volunteer*", "i worked", "i saw", "i had the chance",
                                  "clerkship*", "i spent", "i led", "i started"}},
         P{"fit", true, 30, {"your program", "this program", "your residency", "this residency", "fit",
                             "mentorship", "curriculum", "training", "in the future", "long term", "long-term",
                             "my career", "career", "contribute", "bring", "community", "that's why",
-                            "which is why", "align*", "this specialty", "the specialty"}},
+                            "which is why", "align*", "this specialty", "the specialty", "residency",
+                            "resident", "as an intern", "intern year", "future"}},
     };
     r.notes = default_notes;
     r.fixes = default_fixes;

@@ -26,6 +26,9 @@ namespace rubric_check {
 inline constexpr std::string_view check_names[] = {"Length",    "Pace",      "Fillers",  "Wording",
                                                    "Ownership", "Structure", "Substance"};
 inline constexpr std::string_view kind_names[] = {"behavioral", "situational", "motivation"};
+// Structure parts a rubric may name (each has a fix text "structure.<part>").
+inline constexpr std::string_view part_names[] = {"context", "action", "result",   "lesson",   "clarify", "options",
+                                                  "act",     "follow_up", "claim", "evidence", "fit"};
 
 // Numeric fields of thresholds.<section>: name, minimum, maximum, integer.
 struct NumberField {
@@ -270,8 +273,7 @@ void check_rubric(const View& rubric, const JsonPath& path, const std::vector<st
                 if (!name)
                     c.problem(pp.key("name"), "is required");
                 else if (std::optional<std::string_view> n = c.text(*name, pp.key("name"), 40)) {
-                    const auto& fixes = fix_templates();
-                    if (fixes.find("structure." + std::string(*n)) == fixes.end())
+                    if (std::find(std::begin(part_names), std::end(part_names), *n) == std::end(part_names))
                         c.problem(pp.key("name"), "is not a known part (context, action, result, lesson, clarify, "
                                                   "options, act, follow_up, claim, evidence, fit)");
                 }

@@ -80,6 +80,8 @@ std::string fixed(double x, int decimals)
 
 std::string whole(double x) { return std::to_string(round_half_up(x)); }
 
+std::string word_count_text(std::int64_t n) { return std::to_string(n) + (n == 1 ? " word" : " words"); }
+
 // ---------------------------------------------------------------------------
 // Pattern ids of the compiled automaton: what each phrase stands for.
 
@@ -308,7 +310,8 @@ bool is_pause(char c) { return c == ',' || c == '.' || c == ';' || c == ':' || c
 
 // Discourse markers count as fillers only in filler position (DESIGN.md
 // section 5; research/rubric-proposal.md 4.3).
-bool discourse_is_filler(const std::vector<Token>& t, std::size_t first, std::size_t length, bool prev_is_filler)
+bool discourse_is_filler(const std::vector<Token>& t, std::size_t first, std::size_t length, bool prev_is_filler,
+                         bool next_is_filler)
 {
     const Token& a = t[first];
     const Token& z = t[first + length - 1];
@@ -317,20 +320,21 @@ bool discourse_is_filler(const std::vector<Token>& t, std::size_t first, std::si
     bool isolated = is_pause(a.punct_before) || is_pause(z.punct_after) || first == 0 || a.sentence_start;
     const std::string& phrase = a.norm;
     if (length == 1 && phrase == "like") {
+        if (is_pause(a.punct_before) && is_pause(a.punct_after))
+            return true;  // ", like," whatever follows
         if (next && in(*next, like_not_before))
             return false;
-        return (is_pause(a.punct_before) && is_pause(a.punct_after)) || (prev && in(*prev, like_after)) ||
-               prev_is_filler;
+        return (prev && in(*prev, like_after)) || prev_is_filler || next_is_filler;
     }
-    if (length == 1 && phrase == "so")
-        return first == 0 || a.punct_after == ',' || prev_is_filler;
+    if (length == 1 && phrase == "so")  // only as an opener: first, or before a pause or a filler
+        return first == 0 || a.punct_after == ',' || next_is_filler;
     if (length == 1 && phrase == "right")
         return a.punct_after == '?';
     if (length == 2 && phrase == "you")  // "you know"
         return !(next && in(*next, you_know_not_before));
     if (length == 2 && phrase == "okay")  // "okay so"
         return isolated;
-    return isolated || prev_is_filler;
+    return isolated || prev_is_filler || next_is_filler;
 }
 
 bool hedge_applies(const std::vector<Token>& t, std::size_t first, std::size_t length)
@@ -428,8 +432,9 @@ ScoreResult Scorer::score(const QuestionSpec& q, std::string_view answer, std::o
                     s.hedge_examples.push_back(p.phrase);
             } else {
                 bool prev_filler = m.first > 0 && consumed[m.first - 1] == 3;
+                bool next_filler = m.first + m.length < t.tokens.size() && consumed[m.first + m.length] == 3;
                 if (pass == Lexicon::filler_discourse &&
-                    !discourse_is_filler(t.tokens, m.first, m.length, prev_filler))
+                    !discourse_is_filler(t.tokens, m.first, m.length, prev_filler, next_filler))
                     continue;
                 take(m, 3);
                 (pass == Lexicon::filler_core ? s.filler_core : s.filler_discourse) += 1;
@@ -558,7 +563,10 @@ ScoreResult Scorer::score(const QuestionSpec& q, std::string_view answer, std::o
         double ratio = s.seconds / q.expected_duration_s;
         int score = trapezoid(ratio, r.length);
         std::string seconds = (s.estimated ? "~" : "") + whole(s.seconds);
-        cr.values = {{"seconds", seconds}, {"percent", whole(ratio * 100)}, {"words", std::to_string(s.words)}};
+        cr.values = {{"seconds", seconds},
+                     {"percent", whole(ratio * 100)},
+                     {"words", std::to_string(s.words)},
+                     {"word_count", word_count_text(s.words)}};
         if (s.words < r.length_min_words) {
             score = std::min(score, 60);
             cr.outcome = "length.few_words";
@@ -587,7 +595,8 @@ ScoreResult Scorer::score(const QuestionSpec& q, std::string_view answer, std::o
                      {"ideal_lo", whole(r.pace.ideal_lo)},
                      {"ideal_hi", whole(r.pace.ideal_hi)},
                      {"seconds", whole(s.seconds)},
-                     {"words", std::to_string(s.words)}};
+                     {"words", std::to_string(s.words)},
+                     {"word_count", word_count_text(s.words)}};
         if (s.estimated) {
             cr.outcome = "pace.typed";
         } else if (!scored) {
@@ -844,7 +853,8 @@ ScoreResult Scorer::score(const QuestionSpec& q, std::string_view answer, std::o
             cr.score = std::min(cr.score, 40);
             cr.pass = false;
             cr.outcome = "short";
-            cr.note = text(r.notes, "short", {{"words", std::to_string(s.words)}});
+            cr.note = text(r.notes, "short",
+                           {{"words", std::to_string(s.words)}, {"word_count", word_count_text(s.words)}});
         }
     }
 

@@ -108,9 +108,12 @@ void classify_unicode(Cp& p)
         p.cls = Cls::space;
         return;
     }
-    if (in(c, 0x0300, 0x036F) || in(c, 0x1AB0, 0x1AFF) || in(c, 0x1DC0, 0x1DFF) || in(c, 0x20D0, 0x20FF) ||
-        in(c, 0xFE20, 0xFE2F)) {
+    if (in(c, 0x0300, 0x036F) || in(c, 0x1AB0, 0x1AFF) || in(c, 0x1DC0, 0x1DFF) || in(c, 0xFE20, 0xFE2F)) {
         p.cls = Cls::letter;  // combining marks belong to their letter
+        return;
+    }
+    if (in(c, 0x20D0, 0x20FF) || c == 0x30FB) {
+        p.cls = Cls::symbol;  // marks for symbols (the emoji keycap), katakana middle dot
         return;
     }
     if (in(c, 0x3040, 0x30FF) || in(c, 0x3400, 0x4DBF) || in(c, 0x4E00, 0x9FFF) || in(c, 0xF900, 0xFAFF) ||
