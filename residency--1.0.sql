@@ -143,6 +143,9 @@ CREATE TABLE residency.evaluation_results (
     id                 uuid PRIMARY KEY DEFAULT gen_random_uuid(),
     session_id         uuid NOT NULL REFERENCES residency.drill_sessions (id) ON DELETE CASCADE,
     response_id        uuid NOT NULL REFERENCES residency.drill_responses (id) ON DELETE CASCADE,
+    -- the session's user, set by rule E1; row level security filters on it
+    -- (not in the seed: see docs/design-notes.md)
+    user_id            uuid NOT NULL REFERENCES residency.users (id) ON DELETE CASCADE,
     duration_s         numeric NOT NULL CHECK (duration_s > 0),
     words              integer NOT NULL CHECK (words >= 0),
     wpm                numeric NOT NULL CHECK (wpm >= 0),
@@ -159,6 +162,7 @@ CREATE TABLE residency.evaluation_results (
     CONSTRAINT evaluation_results_response_id_key UNIQUE (response_id)
 );
 COMMENT ON TABLE residency.evaluation_results IS 'The evaluation of a session (rules E1-E3)';
+CREATE INDEX evaluation_results_user_created ON residency.evaluation_results (user_id, created_at DESC);
 
 -- The seed's Redis entity. UNLOGGED: it is a cache, rebuilt from users when
 -- a row is missing or expired (rule C1), and not dumped.
@@ -821,7 +825,7 @@ CREATE VIEW residency_api.my_evaluations WITH (security_invoker = true) AS
 SELECT e.*, s.question_id, s.content_pack_id
 FROM residency.evaluation_results AS e
 JOIN residency.drill_sessions AS s ON s.id = e.session_id
-WHERE s.user_id = (SELECT residency.uid());
+WHERE e.user_id = (SELECT residency.uid());
 COMMENT ON VIEW residency_api.my_evaluations IS 'Your evaluations, with the question they answer.';
 
 -------------------------------------------------------------------------------
@@ -874,10 +878,8 @@ CREATE POLICY drill_responses_own ON residency.drill_responses
 
 CREATE POLICY evaluation_results_own ON residency.evaluation_results
     FOR ALL TO authenticated
-    USING (session_id IN (SELECT s.id FROM residency.drill_sessions AS s
-                          WHERE s.user_id = (SELECT residency.uid())))
-    WITH CHECK (session_id IN (SELECT s.id FROM residency.drill_sessions AS s
-                               WHERE s.user_id = (SELECT residency.uid())));
+    USING (user_id = (SELECT residency.uid()))
+    WITH CHECK (user_id = (SELECT residency.uid()));
 
 CREATE POLICY entitlement_cache_own ON residency.entitlement_cache
     FOR SELECT TO authenticated

@@ -6,7 +6,7 @@
 #      (CTest), then each libFuzzer target for a short smoke run
 #   4. starts a throwaway cluster (scripts/cluster.sh) and runs
 #      pg_regress and the isolation specs (make installcheck),
-#      the contract check, the dump/restore test, the pgTAP suite
+#      the pgTAP security matrix, the contract check, the dump/restore test
 #   5. checks the server log: no backend may have died from a signal
 #   6. stops the cluster
 # On failure it prints regression.diffs and the end of the server log.
@@ -63,6 +63,9 @@ on_failure() {
 
 step "pg_regress and isolation specs"
 make -s installcheck || on_failure "make installcheck"
+
+step "pgTAP: the row level security and grants matrix"
+test/pgtap/run.sh || on_failure "pgTAP"
 
 step "contract check"
 contract=${RESIDENCY_CONTRACT_CHECK:-$root/../shared/tools/contract-check.sql}

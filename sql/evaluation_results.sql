@@ -79,6 +79,21 @@ INSERT INTO residency.evaluation_results (session_id, response_id, duration_s, w
 VALUES ('00000000-0000-0000-0000-000000000212', :'r',
         60, 120, 120, 75, seven(), '["Add one number"]', 'One number per story.', 'test-model/1', 1500);
 \echo :SQLSTATE
+-- E1: user_id is the session's user, filled in when left out (row level
+-- security filters on it)
+SELECT user_id FROM residency.evaluation_results WHERE id = '00000000-0000-0000-0000-0000000000e1';
+-- E1: a user_id other than the session's user is refused
+INSERT INTO residency.evaluation_results (session_id, response_id, user_id, duration_s, words, wpm, overall_score,
+    categories, what_changed, practice_rule, model_used, processing_time_ms)
+VALUES (:'s', :'r', '00000000-0000-0000-0000-0000000000a2',
+        60, 120, 120, 75, seven(), '["Add one number"]', 'One number per story.', 'test-model/1', 1500);
+\echo :SQLSTATE
+-- E1: the session's own user may be given
+INSERT INTO residency.evaluation_results (session_id, response_id, user_id, duration_s, words, wpm, overall_score,
+    categories, what_changed, practice_rule, model_used, processing_time_ms)
+VALUES ('00000000-0000-0000-0000-000000000209', '00000000-0000-0000-0000-000000000309', '00000000-0000-0000-0000-0000000000a1',
+        60, 120, 120, 75, seven(), '["Add one number"]', 'One number per story.', 'test-model/1', 1500)
+RETURNING user_id;
 -- E1: refused evaluations leave their sessions as they were
 SELECT id, status FROM residency.drill_sessions
 WHERE id IN (:'s', '00000000-0000-0000-0000-000000000211', '00000000-0000-0000-0000-000000000212') ORDER BY id;
@@ -309,6 +324,9 @@ UPDATE residency.evaluation_results SET session_id = :'s' WHERE id = '00000000-0
 \echo :SQLSTATE
 -- response_id cannot change
 UPDATE residency.evaluation_results SET response_id = :'r' WHERE id = '00000000-0000-0000-0000-0000000000e1';
+\echo :SQLSTATE
+-- user_id cannot change
+UPDATE residency.evaluation_results SET user_id = '00000000-0000-0000-0000-0000000000a2' WHERE id = '00000000-0000-0000-0000-0000000000e1';
 \echo :SQLSTATE
 -- re-scoring does not move the session
 SELECT status FROM residency.drill_sessions WHERE id = '00000000-0000-0000-0000-000000000202';

@@ -135,12 +135,16 @@ std::string normalize_phrase(std::string_view phrase)
         bool prefix = !word.empty() && word.back() == '*';
         if (prefix)
             word.remove_suffix(1);
+        bool has_words = false;
         for (const Token& t : tokenize(word).tokens) {
             if (!out.empty())
                 out += ' ';
             out += t.norm;
+            has_words = true;
         }
-        if (prefix && !out.empty() && out.back() != ' ')
+        // the star marks this part's last word a prefix; a part with no
+        // word (punctuation only) has nothing to mark
+        if (prefix && has_words)
             out += '*';
         i = j;
     }

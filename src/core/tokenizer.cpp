@@ -7,7 +7,7 @@ namespace residency {
 
 namespace {
 
-enum class Cls : std::uint8_t {
+enum class Cls : std::uint32_t {
     space,       // whitespace, control characters
     letter,      // letters of any script, combining marks
     digit,
@@ -24,10 +24,12 @@ enum class Cls : std::uint8_t {
     symbol,      // emoji, symbols, non-ASCII punctuation: separate words
 };
 
+// Fields are 32 bits wide on purpose: GCC packed byte-wide len and cls
+// into %al/%ah, and reading %ah back stalled the hot loop.
 struct Cp {
     char32_t cp;
     std::uint32_t off;  // byte offset in the input
-    std::uint8_t len;   // byte length in the input
+    std::uint32_t len;  // byte length in the input
     Cls cls;
     char ascii;  // normalised ASCII form for punctuation, digits and apostrophes; 0 otherwise
 };
@@ -62,13 +64,19 @@ Cp classify_ascii_slow(char c)
     return out;
 }
 
-// ASCII classes by table: most answers are mostly ASCII.
+// ASCII classes by table: most answers are mostly ASCII. Separate byte
+// arrays, so that reading a class is one byte load (a packed Cp entry made
+// the compiler extract bytes through partial registers, which stalls).
 struct AsciiTable {
-    Cp cp[128];
+    Cls cls[128];
+    char ascii[128];
     AsciiTable()
     {
-        for (int c = 0; c < 128; ++c)
-            cp[c] = classify_ascii_slow(static_cast<char>(c));
+        for (int c = 0; c < 128; ++c) {
+            Cp p = classify_ascii_slow(static_cast<char>(c));
+            cls[c] = p.cls;
+            ascii[c] = p.ascii;
+        }
     }
 };
 const AsciiTable ascii_table;
@@ -136,7 +144,7 @@ void classify_unicode(Cp& p)
 [[gnu::noinline]] Cp decode_utf8_at(std::string_view s, std::size_t i)
 {
     unsigned char b = static_cast<unsigned char>(s[i]);
-    int len = b >= 0xF0 && b <= 0xF4 ? 4 : b >= 0xE0 ? 3 : b >= 0xC2 && b <= 0xDF ? 2 : 0;
+    int len = b >= 0xF0 && b <= 0xF4 ? 4 : b >= 0xE0 && b <= 0xEF ? 3 : b >= 0xC2 && b <= 0xDF ? 2 : 0;
     char32_t cp = len == 4 ? (b & 0x07) : len == 3 ? (b & 0x0F) : (b & 0x1F);
     bool ok = len > 0 && i + static_cast<std::size_t>(len) <= s.size();
     for (int k = 1; ok && k < len; ++k) {
@@ -147,7 +155,7 @@ void classify_unicode(Cp& p)
     }
     if (ok && ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) || in(cp, 0xD800, 0xDFFF)))
         ok = false;
-    Cp p{ok ? cp : 0xFFFD, static_cast<std::uint32_t>(i), static_cast<std::uint8_t>(ok ? len : 1), Cls::symbol, 0};
+    Cp p{ok ? cp : 0xFFFD, static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(ok ? len : 1), Cls::symbol, 0};
     if (ok)
         classify_unicode(p);
     return p;
@@ -175,8 +183,8 @@ bool is_annotation(std::string_view word)
 std::vector<bool> annotation_mask(std::string_view s)
 {
     std::vector<bool> mask;
-    if (std::none_of(s.begin(), s.end(), [](char c) { return c == '[' || c == '('; }))
-        return mask;
+    if (s.find('[') == std::string_view::npos && s.find('(') == std::string_view::npos)
+        return mask;  // two memchr scans; the usual case
     mask.assign(s.size(), false);
     for (std::size_t i = 0; i < s.size(); ++i) {
         char open = s[i];
@@ -227,11 +235,8 @@ struct Reader {
         if (!skip.empty() && skip[i])
             return Cp{' ', static_cast<std::uint32_t>(i), 1, Cls::space, 0};
         unsigned char b = static_cast<unsigned char>(s[i]);
-        if (b < 0x80) {
-            Cp p = ascii_table.cp[b];
-            p.off = static_cast<std::uint32_t>(i);
-            return p;
-        }
+        if (b < 0x80)
+            return Cp{b, static_cast<std::uint32_t>(i), 1, ascii_table.cls[b], ascii_table.ascii[b]};
         return decode_utf8_at(s, i);
     }
 };

@@ -4,7 +4,9 @@
 // Inserting an evaluation moves its session to COMPLETED in the same
 // trigger: the UPDATE locks the session row and moves it only when the
 // response is the session's own, and the session's trigger refuses the move
-// unless the session is PROCESSING (see rule_writes.hpp).
+// unless the session is PROCESSING (see rule_writes.hpp). The same UPDATE
+// returns the session's user, which the trigger writes into the row's
+// user_id: the column row level security filters on (docs/design-notes.md).
 #include "../core/error.hpp"
 #include "../core/evaluation.hpp"
 #include "../core/evaluation_check.hpp"
@@ -64,17 +66,19 @@ void check_row(const Row& row)
         throw_evaluation_problems(problems);
 }
 
-Statement mark_completed("UPDATE residency.drill_sessions SET status = 'COMPLETED' WHERE id = $1", {UUIDOID});
+Statement mark_completed("UPDATE residency.drill_sessions SET status = 'COMPLETED' WHERE id = $1 RETURNING user_id",
+                         {UUIDOID});
 
 // E1: the response must be the session's own; the session must exist and be
-// PROCESSING (its trigger checks that), and it moves to COMPLETED.
-void complete_session(const TriggerCall& ev, const Row& row)
+// PROCESSING (its trigger checks that), and it moves to COMPLETED. The row's
+// user_id is the session's user: set when left NULL, refused when it differs.
+Datum complete_session(const TriggerCall& ev, const Row& row)
 {
     bool session_null = true, response_null = true;
     Datum session = row.datum("session_id", session_null);
     Datum response = row.datum("response_id", response_null);
     if (session_null || response_null)
-        return;  // NOT NULL answers
+        return ev.unchanged();  // NOT NULL answers
 
     LookupResult owner = lookup_row("drill_responses", "drill_responses_pkey", {response}, {"session_id"});
     if (!owner.found || owner.nulls[0] ||
@@ -88,10 +92,29 @@ void complete_session(const TriggerCall& ev, const Row& row)
     SessionTransition transition(*DatumGetUUIDP(session), SessionStatus::completed);
     SpiConnection spi(ev.owner());
     std::uint64_t moved = spi.execute(mark_completed, {{session}}, false);
+    pg_uuid_t session_user{};
+    if (moved == 1)  // the result lives in SPI's memory: copy it out before finish()
+        session_user = *DatumGetUUIDP(spi.value(0, 1));
     spi.finish();
     if (moved != 1)
         throw Error(sqlstate::check_violation, "drill session does not exist",
                     "There is no drill session " + uuid_text(session) + ".", "Evaluate an existing session.");
+
+    bool given_null = true;
+    Datum given = row.datum("user_id", given_null);
+    if (!given_null) {
+        if (std::memcmp(DatumGetUUIDP(given)->data, session_user.data, UUID_LEN) != 0)
+            throw Error(sqlstate::check_violation, "user_id is not the session's user",
+                        "user_id is " + uuid_text(given) + " but session " + uuid_text(session) +
+                            " belongs to user " + uuid_text(UUIDPGetDatum(&session_user)) + ".",
+                        "Leave user_id NULL; it is taken from the session.");
+        return ev.unchanged();
+    }
+    auto* user = static_cast<pg_uuid_t*>(palloc(sizeof(pg_uuid_t)));
+    *user = session_user;
+    RowEdit edit;
+    edit.set(row, "user_id", UUIDPGetDatum(user));
+    return ev.result(edit.apply(row));
 }
 
 }  // namespace
@@ -103,15 +126,14 @@ RESIDENCY_FUNCTION(residency_evaluation_results_guard)
         return delete_with_session_only(ev, "an evaluation result");
     Row row = ev.new_row();
     if (ev.is_update()) {
-        for (const char* column : {"session_id", "response_id"})
+        for (const char* column : {"session_id", "response_id", "user_id"})
             if (ev.changed(column))
                 throw Error(sqlstate::check_violation, std::string(column) + " of an evaluation cannot change",
-                            "An evaluation stays with the session and response it evaluated.",
+                            "An evaluation stays with the session, response and user it evaluated.",
                             "Update the figures only, or evaluate the other session separately.");
         check_row(row);
         return ev.unchanged();
     }
     check_row(row);
-    complete_session(ev, row);
-    return ev.unchanged();
+    return complete_session(ev, row);
 }

@@ -28,9 +28,9 @@ INSERT INTO residency.drill_responses (id, session_id, content, word_count, crea
 SELECT ('30000000' || substr(s.id::text, 9))::uuid, s.id, 'I asked the nurse and I paged the senior resident.', 10,
        s.submitted_at
 FROM residency.drill_sessions AS s WHERE s.user_id <> '00000000-0000-0000-0000-0000000000aa';
-INSERT INTO residency.evaluation_results (session_id, response_id, duration_s, words, wpm, overall_score, categories,
+INSERT INTO residency.evaluation_results (session_id, response_id, user_id, duration_s, words, wpm, overall_score, categories,
     what_changed, practice_rule, model_used, processing_time_ms, created_at)
-SELECT s.id, ('30000000' || substr(s.id::text, 9))::uuid, 60, 150, 150, 50 + abs(hashtext(s.id::text)) % 40,
+SELECT s.id, ('30000000' || substr(s.id::text, 9))::uuid, s.user_id, 60, 150, 150, 50 + abs(hashtext(s.id::text)) % 40,
        '[{"name":"Length","passFlag":"PASS","note":"n","score":80},{"name":"Pace","passFlag":"PASS","note":"n","score":80},{"name":"Fillers","passFlag":"PASS","note":"n","score":80},{"name":"Wording","passFlag":"PASS","note":"n","score":80},{"name":"Ownership","passFlag":"PASS","note":"n","score":80},{"name":"Structure","passFlag":"PASS","note":"n","score":80},{"name":"Substance","passFlag":"PASS","note":"n","score":80}]',
        '["Add one number."]', 'One number per story.', 'residency-rubric/1.0', 200, s.completed_at
 FROM residency.drill_sessions AS s WHERE s.user_id <> '00000000-0000-0000-0000-0000000000aa';

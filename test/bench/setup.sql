@@ -98,9 +98,9 @@ BEGIN
     RETURNING id INTO rid;
     UPDATE bare.drill_sessions SET status = 'SUBMITTED', submitted_at = clock_timestamp() WHERE id = sid;
     UPDATE bare.drill_sessions SET status = 'PROCESSING', processing_started_at = clock_timestamp() WHERE id = sid;
-    INSERT INTO bare.evaluation_results (session_id, response_id, duration_s, words, wpm, overall_score,
+    INSERT INTO bare.evaluation_results (session_id, response_id, user_id, duration_s, words, wpm, overall_score,
         categories, what_changed, practice_rule, model_used, processing_time_ms)
-    VALUES (sid, rid, 48, 57, 71.25, 82,
+    VALUES (sid, rid, '00000000-0000-0000-0000-0000000000b1', 48, 57, 71.25, 82,
         '[{"name":"Length","passFlag":"FLAG","note":"48 s for a ~90 s question","score":57},{"name":"Pace","passFlag":"PASS","note":"71 wpm","score":80},{"name":"Fillers","passFlag":"PASS","note":"0 fillers","score":100},{"name":"Wording","passFlag":"PASS","note":"Direct wording","score":100},{"name":"Ownership","passFlag":"PASS","note":"I x6 vs we x1","score":100},{"name":"Structure","passFlag":"PASS","note":"Context, actions, result, lesson","score":100},{"name":"Substance","passFlag":"PASS","note":"3/3 criteria","score":100}]',
         '["Add one more concrete action"]', 'Aim for ~90 s.', 'residency-rubric/1.0', 3);
     UPDATE bare.drill_sessions SET status = 'COMPLETED', completed_at = clock_timestamp(),

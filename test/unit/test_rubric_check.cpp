@@ -463,11 +463,10 @@ TEST(RubricCheck, RubricProblemsComeWithTheRestOfThePack)
         << dump(problems);
 }
 
-// BUG: a structure part named "order" passes, although it is not a part
-// (the message lists context, action, result, lesson, clarify, options, act,
-// follow_up, claim, evidence, fit). rubric_check.hpp:273-274 accepts any name
-// for which fix_templates() has "structure.<name>", and "structure.order" is
-// the fix text for parts told out of order (rubric.cpp:110), not a part.
+// Regression: a structure part named "order" used to pass, although it is
+// not a part: the check accepted any name with a fix text "structure.<name>",
+// and "structure.order" is the fix for parts told out of order. Fixed while
+// these tests were written: rubric_check.hpp now lists part_names.
 TEST(RubricCheck, OrderIsNotAStructurePart)
 {
     std::vector<JsonProblem> problems = problems_of(Json::parse(R"({"structure": {"behavioral": [
@@ -714,6 +713,45 @@ TEST(RubricWithOverrides, FullOverride)
     EXPECT_EQ(r.kinds.at("Ethics & Professionalism"), QuestionKind::situational);
     EXPECT_EQ(r.notes.at("pace.typed"), "Typed: no pace.");
     EXPECT_EQ(r.notes.at("pace.fast"), default_rubric().notes.at("pace.fast"));
+}
+
+// ---- lexicon phrases ---------------------------------------------------------
+
+// normalize_phrase() (scorer.cpp, declared in rubric_check.hpp) decides
+// whether a lexicon phrase "has no word to match" and how it is matched.
+TEST(NormalizePhrase, TokenizerNormalForm)
+{
+    EXPECT_EQ(normalize_phrase("I'm"), "i'm");
+    EXPECT_EQ(normalize_phrase("Don\xE2\x80\x99t"), "don't");  // curly apostrophe
+    EXPECT_EQ(normalize_phrase("  You   know "), "you know");
+    EXPECT_EQ(normalize_phrase("post-op"), "post-op");
+    EXPECT_EQ(normalize_phrase("well, actually"), "well actually");
+}
+
+TEST(NormalizePhrase, TrailingStarMakesAPrefix)
+{
+    EXPECT_EQ(normalize_phrase("escalat*"), "escalat*");
+    EXPECT_EQ(normalize_phrase("I escalat*"), "i escalat*");
+    EXPECT_EQ(normalize_phrase("report* to"), "report* to");
+    // a star inside a word is punctuation: it splits the word
+    EXPECT_EQ(normalize_phrase("a*b"), "a b");
+}
+
+TEST(NormalizePhrase, NoWordIsEmpty)
+{
+    EXPECT_EQ(normalize_phrase(""), "");
+    EXPECT_EQ(normalize_phrase("   "), "");
+    EXPECT_EQ(normalize_phrase("!!!"), "");
+    EXPECT_EQ(normalize_phrase("*"), "");
+    EXPECT_EQ(normalize_phrase("... ?!*"), "");
+}
+
+// Regression: a trailing '*' on a part with no word was attached to the
+// word before it ("um !!!*" became "um*", a prefix matching "umbrella").
+TEST(NormalizePhrase, StarOnAPartWithoutWordsDoesNotMoveToThePreviousWord)
+{
+    EXPECT_EQ(normalize_phrase("um !!!*"), "um");
+    EXPECT_EQ(normalize_phrase("i escalated ...*"), "i escalated");
 }
 
 // ---- templates ---------------------------------------------------------------

@@ -86,3 +86,48 @@ TEST(Sha256Hex, RejectsEverythingElse)
 
 }  // namespace
 }  // namespace residency
+
+// ---- pieces of every size around the 64-byte block ---------------------------
+
+namespace residency {
+namespace {
+
+// The incremental digest equals the one-shot digest whatever the piece
+// size: 1 byte, either side of a block (63, 64, 65), either side of the
+// padding boundary (55, 56) and of two blocks (127, 128, 129).
+TEST(Sha256, PiecesOfEverySizeGiveTheSameDigest)
+{
+    std::string input;
+    for (int i = 0; i < 1000; ++i)
+        input += static_cast<char>((i * 7 + 3) % 256);  // every byte value, NUL included
+    const std::string expected = sha256_hex(input);
+    for (std::size_t piece : {1, 2, 3, 55, 56, 63, 64, 65, 127, 128, 129, 999, 1000, 4096}) {
+        Sha256 h;
+        for (std::size_t at = 0; at < input.size(); at += piece)
+            h.update(std::string_view(input).substr(at, piece));
+        EXPECT_EQ(h.hex(), expected) << "pieces of " << piece << " bytes";
+    }
+    // the FIPS vectors, fed byte by byte
+    for (const auto& [text, digest] : {std::pair<std::string, const char*>{"abc", abc_digest},
+                                       std::pair<std::string, const char*>{two_blocks, two_blocks_digest}}) {
+        Sha256 h;
+        for (char c : text)
+            h.update(std::string_view(&c, 1));
+        EXPECT_EQ(h.hex(), digest) << text;
+    }
+    // one million 'a' in 64-byte blocks, then in 65-byte pieces
+    for (std::size_t piece : {64, 65}) {
+        const std::string chunk(piece, 'a');
+        Sha256 h;
+        std::size_t left = 1000000;
+        while (left > 0) {
+            std::size_t n = left < piece ? left : piece;
+            h.update(std::string_view(chunk).substr(0, n));
+            left -= n;
+        }
+        EXPECT_EQ(h.hex(), million_a_digest) << "pieces of " << piece << " bytes";
+    }
+}
+
+}  // namespace
+}  // namespace residency

@@ -319,12 +319,9 @@ TEST(TokenizeBundledPack, CountWordsAgreesWithTokenizeOnEveryText)
     EXPECT_EQ(prompts, 35u);
 }
 
-// BUG: lead bytes 0xF5..0xFF never start a UTF-8 sequence, but
-// decode_utf8_at (src/core/tokenizer.cpp:139, "b >= 0xE0 ? 3") reads them as
-// the lead of a 3-byte sequence. Followed by two continuation bytes they
-// decode to a code point: "\xF5\x80\x80" becomes U+5000, a CJK ideograph, and
-// counts as one word whose norm is the 3 invalid bytes; "\xF8\x88\x80"
-// becomes U+8200. Invalid bytes must separate words and never be one.
+// Regression: lead bytes 0xF5..0xFF never start a UTF-8 sequence; they were
+// read as the lead of a 3-byte one ("\xF5\x80\x80" counted as a CJK word).
+// Invalid bytes separate words and are never one.
 TEST(TokenizeInvalidUtf8, LeadBytesF5ToFFNeverStartACharacter)
 {
     EXPECT_EQ(count_words("\xF5\x80\x80"), 0u);

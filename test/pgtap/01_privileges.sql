@@ -1,0 +1,185 @@
+-- The privileges and policies themselves (DESIGN.md section 2.2), read from
+-- the catalogs. The behavioural tests (02-04) show what each role can do;
+-- these pin the exact grant and policy lists, so that ANY added grant
+-- (table, column, function, schema, to a role or to PUBLIC) or any policy
+-- added, removed, re-targeted or widened to another command fails here even
+-- where the behaviour would not show it yet.
+BEGIN;
+\ir helpers.psql
+
+SELECT plan(44);
+
+-------------------------------------------------------------------------------
+-- RLS is enabled on every table of schema residency (and nothing forces it
+-- off). Loosening: ALTER TABLE ... DISABLE ROW LEVEL SECURITY on any table.
+-------------------------------------------------------------------------------
+SELECT is_empty(
+    $$SELECT c.relname::text FROM pg_catalog.pg_class AS c
+      WHERE c.relnamespace = 'residency'::regnamespace AND c.relkind IN ('r', 'p') AND NOT c.relrowsecurity$$,
+    'RLS is enabled on every table of schema residency');
+SELECT set_eq(
+    $$SELECT c.relname::text FROM pg_catalog.pg_class AS c
+      WHERE c.relnamespace = 'residency'::regnamespace AND c.relkind IN ('r', 'p')$$,
+    ARRAY['users', 'content_packs', 'content_pack_questions', 'drill_sessions', 'drill_responses',
+          'evaluation_results', 'entitlement_cache'],
+    'schema residency has exactly the seven tables this matrix covers');
+
+-------------------------------------------------------------------------------
+-- Table and view privileges of each role: every privilege type, table-wide
+-- or on any column. Loosening: any GRANT on a table or view (e.g. GRANT
+-- UPDATE ON residency.users TO authenticated, or GRANT UPDATE (email) ...).
+-------------------------------------------------------------------------------
+CREATE TEMP VIEW relation_privileges AS
+SELECT r.rolname::text AS role, c.oid::regclass::text AS relation, p.privilege
+FROM pg_catalog.pg_class AS c
+CROSS JOIN pg_catalog.pg_roles AS r
+CROSS JOIN unnest(ARRAY['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'TRUNCATE', 'REFERENCES', 'TRIGGER']) AS p(privilege)
+WHERE c.relnamespace IN ('residency'::regnamespace, 'residency_api'::regnamespace)
+  AND c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S')
+  AND r.rolname IN ('anon', 'authenticated', 'service_role')
+  AND (pg_catalog.has_table_privilege(r.oid, c.oid, p.privilege)
+       OR (p.privilege IN ('SELECT', 'INSERT', 'UPDATE', 'REFERENCES')
+           AND pg_catalog.has_any_column_privilege(r.oid, c.oid, p.privilege)));
+
+SELECT is_empty(
+    $$SELECT relation || ' ' || privilege FROM relation_privileges WHERE role = 'anon'$$,
+    'anon has no privilege on any table or view of residency / residency_api');
+SELECT set_eq(
+    $$SELECT relation, privilege FROM relation_privileges WHERE role = 'authenticated'$$,
+    $$VALUES ('residency.users', 'SELECT'), ('residency.content_packs', 'SELECT'),
+             ('residency.content_pack_questions', 'SELECT'), ('residency.drill_sessions', 'SELECT'),
+             ('residency.drill_responses', 'SELECT'), ('residency.evaluation_results', 'SELECT'),
+             ('residency.entitlement_cache', 'SELECT'),
+             ('residency_api.questions', 'SELECT'), ('residency_api.my_sessions', 'SELECT'),
+             ('residency_api.my_evaluations', 'SELECT')$$,
+    'authenticated may only SELECT (tables filtered by RLS, and the three API views)');
+SELECT set_eq(
+    $$SELECT relation, privilege FROM relation_privileges WHERE role = 'service_role'$$,
+    $$SELECT t, p FROM unnest(ARRAY['residency.users', 'residency.content_packs', 'residency.content_pack_questions',
+                                    'residency.drill_sessions', 'residency.drill_responses',
+                                    'residency.evaluation_results', 'residency.entitlement_cache']) AS t
+                  CROSS JOIN unnest(ARRAY['SELECT', 'INSERT', 'UPDATE', 'DELETE']) AS p
+      UNION ALL
+      SELECT v, 'SELECT' FROM unnest(ARRAY['residency_api.questions', 'residency_api.my_sessions',
+                                           'residency_api.my_evaluations']) AS v$$,
+    'service_role has full DML on the tables (no TRUNCATE/REFERENCES/TRIGGER) and SELECT on the views');
+SELECT is_empty(
+    $$SELECT c.oid::regclass::text FROM pg_catalog.pg_class AS c, pg_catalog.aclexplode(c.relacl) AS a
+      WHERE c.relnamespace IN ('residency'::regnamespace, 'residency_api'::regnamespace) AND a.grantee = 0
+      UNION ALL
+      SELECT c.oid::regclass::text || '.' || at.attname
+      FROM pg_catalog.pg_attribute AS at JOIN pg_catalog.pg_class AS c ON c.oid = at.attrelid,
+           pg_catalog.aclexplode(at.attacl) AS a
+      WHERE c.relnamespace IN ('residency'::regnamespace, 'residency_api'::regnamespace) AND a.grantee = 0$$,
+    'PUBLIC has no privilege on any table, view or column of residency / residency_api');
+
+-------------------------------------------------------------------------------
+-- Schema privileges: USAGE for the three API roles (anon needs it to reach
+-- the functions that answer 42501), CREATE for nobody. Loosening: GRANT
+-- CREATE ON SCHEMA, or USAGE to PUBLIC.
+-------------------------------------------------------------------------------
+SELECT schema_privs_are('residency', 'anon', ARRAY['USAGE'], 'anon: USAGE only on schema residency');
+SELECT schema_privs_are('residency_api', 'anon', ARRAY['USAGE'], 'anon: USAGE only on schema residency_api');
+SELECT schema_privs_are('residency', 'authenticated', ARRAY['USAGE'], 'authenticated: USAGE only on schema residency');
+SELECT schema_privs_are('residency_api', 'authenticated', ARRAY['USAGE'], 'authenticated: USAGE only on schema residency_api');
+SELECT schema_privs_are('residency', 'service_role', ARRAY['USAGE'], 'service_role: USAGE only on schema residency');
+SELECT schema_privs_are('residency_api', 'service_role', ARRAY['USAGE'], 'service_role: USAGE only on schema residency_api');
+SELECT is_empty(
+    $$SELECT n.nspname::text FROM pg_catalog.pg_namespace AS n, pg_catalog.aclexplode(n.nspacl) AS a
+      WHERE n.nspname IN ('residency', 'residency_api') AND a.grantee = 0$$,
+    'PUBLIC has no privilege on schema residency or residency_api');
+
+-------------------------------------------------------------------------------
+-- EXECUTE: exactly the user-facing API (and the implementations it calls)
+-- for anon and authenticated; the worker/billing API only for service_role;
+-- nothing for PUBLIC. Loosening: any GRANT EXECUTE (e.g. set_entitlement or
+-- record_evaluation to authenticated, current_entitlement to PUBLIC).
+-------------------------------------------------------------------------------
+CREATE TEMP VIEW function_execute AS
+SELECT r.rolname::text AS role, p.oid::regprocedure::text AS function
+FROM pg_catalog.pg_proc AS p CROSS JOIN pg_catalog.pg_roles AS r
+WHERE p.pronamespace IN ('residency'::regnamespace, 'residency_api'::regnamespace)
+  AND r.rolname IN ('anon', 'authenticated', 'service_role')
+  AND pg_catalog.has_function_privilege(r.oid, p.oid, 'EXECUTE');
+
+CREATE TEMP TABLE user_facing (function text);
+INSERT INTO user_facing
+SELECT s || '.' || f FROM unnest(ARRAY['residency', 'residency_api']) AS s,
+    unnest(ARRAY['start_drill(text)', 'submit_response(uuid,text,text,numeric)', 'evaluate_session(uuid)',
+                 'submit_and_evaluate(uuid,text,text,numeric)', 'score_answer(text,text,numeric)',
+                 'upload_content_pack(text,text,text)', 'validate_content_pack(text)',
+                 'activate_content_pack(uuid)', 'archive_content_pack(uuid)', 'my_entitlement()']) AS f;
+CREATE TEMP TABLE worker (function text);
+INSERT INTO worker
+SELECT s || '.' || f FROM unnest(ARRAY['residency', 'residency_api']) AS s,
+    unnest(ARRAY['claim_submissions(integer)', 'record_evaluation(uuid,jsonb)', 'fail_evaluation(uuid,text)',
+                 'fail_stale_processing(interval)', 'set_entitlement(uuid,text,text)']) AS f;
+
+SELECT set_eq(
+    $$SELECT function FROM function_execute WHERE role = 'anon'$$,
+    $$SELECT function FROM user_facing UNION ALL SELECT 'residency.uid()'$$,
+    'anon may execute uid() and the user-facing API only (which then answers 42501)');
+SELECT set_eq(
+    $$SELECT function FROM function_execute WHERE role = 'authenticated'$$,
+    $$SELECT function FROM user_facing UNION ALL SELECT 'residency.uid()'$$,
+    'authenticated may execute uid() and the user-facing API only: no worker, billing or scorer function');
+SELECT set_eq(
+    $$SELECT function FROM function_execute WHERE role = 'service_role'$$,
+    $$SELECT function FROM user_facing UNION ALL SELECT function FROM worker
+      UNION ALL VALUES ('residency.uid()'), ('residency.score(uuid,text,text,numeric,jsonb)'),
+                       ('residency.require_service_role()')$$,
+    'service_role may execute the user-facing and worker API, uid(), score() and require_service_role()');
+SELECT is_empty(
+    $$SELECT p.oid::regprocedure::text FROM pg_catalog.pg_proc AS p
+      WHERE p.pronamespace IN ('residency'::regnamespace, 'residency_api'::regnamespace)
+        AND (p.proacl IS NULL OR EXISTS (SELECT 1 FROM pg_catalog.aclexplode(p.proacl) AS a WHERE a.grantee = 0))$$,
+    'PUBLIC may execute no function of residency / residency_api');
+SELECT is_empty(
+    $$SELECT p.oid::regprocedure::text FROM pg_catalog.pg_proc AS p
+      WHERE p.pronamespace = 'residency_api'::regnamespace AND p.prosecdef$$,
+    'every function of residency_api is SECURITY INVOKER');
+
+-------------------------------------------------------------------------------
+-- Policies: exactly these, each TO authenticated only (anon and PUBLIC get
+-- no policy), each for the command the seed gives it. Loosening: a new
+-- policy, a policy TO public/anon, or a SELECT policy widened to ALL.
+-------------------------------------------------------------------------------
+SELECT policies_are('residency', 'users', ARRAY['users_select_own', 'users_update_own'], 'policies of users');
+SELECT policies_are('residency', 'content_packs', ARRAY['content_packs_read', 'content_packs_manage_own'],
+                    'policies of content_packs');
+SELECT policies_are('residency', 'content_pack_questions', ARRAY['content_pack_questions_read'],
+                    'policies of content_pack_questions');
+SELECT policies_are('residency', 'drill_sessions', ARRAY['drill_sessions_own'], 'policies of drill_sessions');
+SELECT policies_are('residency', 'drill_responses', ARRAY['drill_responses_own'], 'policies of drill_responses');
+SELECT policies_are('residency', 'evaluation_results', ARRAY['evaluation_results_own'], 'policies of evaluation_results');
+SELECT policies_are('residency', 'entitlement_cache', ARRAY['entitlement_cache_own'], 'policies of entitlement_cache');
+
+SELECT policy_roles_are('residency', t, p, ARRAY['authenticated'], format('policy %s on %s is TO authenticated only', p, t))
+FROM (VALUES ('users', 'users_select_own'), ('users', 'users_update_own'),
+             ('content_packs', 'content_packs_read'), ('content_packs', 'content_packs_manage_own'),
+             ('content_pack_questions', 'content_pack_questions_read'),
+             ('drill_sessions', 'drill_sessions_own'), ('drill_responses', 'drill_responses_own'),
+             ('evaluation_results', 'evaluation_results_own'), ('entitlement_cache', 'entitlement_cache_own'))
+     AS x(t, p);
+
+SELECT policy_cmd_is('residency', t, p, c, format('policy %s on %s is FOR %s', p, t, c))
+FROM (VALUES ('users', 'users_select_own', 'SELECT'), ('users', 'users_update_own', 'UPDATE'),
+             ('content_packs', 'content_packs_read', 'SELECT'), ('content_packs', 'content_packs_manage_own', 'ALL'),
+             ('content_pack_questions', 'content_pack_questions_read', 'SELECT'),
+             ('drill_sessions', 'drill_sessions_own', 'ALL'), ('drill_responses', 'drill_responses_own', 'ALL'),
+             ('evaluation_results', 'evaluation_results_own', 'ALL'),
+             ('entitlement_cache', 'entitlement_cache_own', 'SELECT'))
+     AS x(t, p, c);
+
+-- every policy that reads the caller's id reads it once per statement
+-- (an InitPlan), never per row: uid() only inside (SELECT residency.uid())
+SELECT is_empty(
+    $$SELECT policyname::text FROM pg_catalog.pg_policies
+      WHERE schemaname = 'residency'
+        AND pg_catalog.regexp_replace(coalesce(qual, '') || ' ' || coalesce(with_check, ''),
+                                      '\(\s*SELECT\s+((residency|auth)\.)?uid\(\)(\s+AS\s+\w+)?\s*\)', '', 'g')
+            ~ '((residency|auth)\.)?uid\('$$,
+    'no policy calls uid() outside a (SELECT ...) sub-select');
+
+SELECT * FROM finish();
+ROLLBACK;

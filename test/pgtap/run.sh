@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# The RLS / grants security matrix (pgTAP, DESIGN.md section 2.2) against a
+# fresh database: creates residency_pgtap, installs pgtap and residency,
+# runs every test/pgtap/*.sql with pg_prove, and drops the database again.
+#
+#   eval "$(scripts/cluster.sh env)"; test/pgtap/run.sh [pg_prove options, e.g. -v]
+#
+# Connects with PGHOST/PGPORT/PGUSER from the environment (a role that may
+# create databases and extensions). Needs pgTAP (postgresql-15-pgtap, with
+# pg_prove) and the residency extension installed (make install). Exits
+# non-zero when a test fails or the set-up does.
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+db=${RESIDENCY_PGTAP_DB:-residency_pgtap}
+maintenance_db=${RESIDENCY_PGTAP_MAINTENANCE_DB:-postgres}
+[[ $db =~ ^[a-z_][a-z0-9_]*$ ]] || { echo "run.sh: bad database name: $db" >&2; exit 2; }
+
+admin() { PGOPTIONS="${PGOPTIONS:-} -c client_min_messages=warning" psql -X -q -v ON_ERROR_STOP=1 --dbname="$maintenance_db" "$@"; }
+
+cleanup() { admin -c "DROP DATABASE IF EXISTS $db" >/dev/null 2>&1 || true; }
+trap cleanup EXIT
+
+admin -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db"
+psql -X -q -v ON_ERROR_STOP=1 --dbname="$db" \
+    -c "SET client_min_messages = warning" \
+    -c "CREATE EXTENSION pgtap" \
+    -c "CREATE EXTENSION residency"
+
+cd "$here"   # the tests include helpers.psql relative to themselves
+pg_prove --dbname="$db" "$@" ./*.sql
