@@ -35,6 +35,29 @@ SELECT r -> 'duration_s' AS duration_s, r -> 'duration_estimated' AS estimated,
 FROM (SELECT residency.score('00000000-0000-0000-0000-0000000000c1', 'mot-tell-me-about-yourself',
       'I am a fourth-year student who wants to train in a program that values teaching.') AS r) AS t;
 
+-- the result is built as jsonb directly (src/pg/jsonb_builder.cpp); it is the
+-- very jsonb its own text reads back as: keys stored in jsonb's order (the
+-- text shows stored order), every key found by ->, equal by =; for every
+-- question of the pack, spoken and typed, with and without a previous result
+WITH answers(n, answer) AS (VALUES
+    (1, 'Um, so I think we kind of handled it as a team, you know, and it was fine.'),
+    (2, 'During my surgery rotation I paged the senior resident within 10 minutes; as a result the patient''s pain '
+        'score dropped from 8 to 3. I learned to ask early. «Café» — naïve 🙂 [laughs] "quoted" \ back\slash')),
+results AS (
+    SELECT q.id, a.n, d.duration, residency.score(q.content_pack_id, q.id, a.answer, d.duration) AS r
+    FROM residency.content_pack_questions AS q, answers AS a, (VALUES (NULL::numeric), (37.5)) AS d(duration)
+    WHERE q.content_pack_id = '00000000-0000-0000-0000-0000000000c1'),
+again AS (
+    SELECT r, residency.score('00000000-0000-0000-0000-0000000000c1', id, 'I asked the charge nurse first.', 20, r) AS r2
+    FROM results)
+SELECT count(*) AS results,
+       bool_and(r::text = r::text::jsonb::text) AS stored_in_jsonb_order,
+       bool_and(r = r::text::jsonb AND r2 = r2::text::jsonb) AS equal_to_reparsed,
+       bool_and(r2::text = r2::text::jsonb::text) AS with_previous_too,
+       bool_and(NOT EXISTS (SELECT 1 FROM jsonb_each(r) AS e WHERE r -> e.key IS NULL)) AS every_key_found,
+       bool_and(r #> '{details,Substance}' IS NOT NULL) AS nested_keys_found
+FROM again;
+
 -- same inputs, same output
 SELECT residency.score('00000000-0000-0000-0000-0000000000c1', 'conf-disagree-attending', 'I asked the nurse first.', 30)
      = residency.score('00000000-0000-0000-0000-0000000000c1', 'conf-disagree-attending', 'I asked the nurse first.', 30)

@@ -155,7 +155,42 @@ void PhraseMatcher::compile()
             queue.push_back(c);
         }
     }
+    flatten();
     compiled_ = true;
+}
+
+void PhraseMatcher::flatten()
+{
+    flat_chars_.clear();
+    char_labels_.clear();
+    char_targets_.clear();
+    for (const CharNode& c : chars_) {
+        flat_chars_.push_back({static_cast<std::uint32_t>(char_labels_.size()),
+                               static_cast<std::uint32_t>(c.next.size()), c.word, c.prefix});
+        for (auto [label, target] : c.next) {
+            char_labels_.push_back(label);
+            char_targets_.push_back(target);
+        }
+    }
+    flat_nodes_.clear();
+    edge_symbols_.clear();
+    edge_targets_.clear();
+    outputs_.clear();
+    for (const Node& n : nodes_) {
+        flat_nodes_.push_back({static_cast<std::uint32_t>(edge_symbols_.size()),
+                               static_cast<std::uint32_t>(n.next.size()), n.fail, n.output_link,
+                               static_cast<std::uint32_t>(outputs_.size()),
+                               static_cast<std::uint32_t>(n.outputs.size()), n.depth});
+        for (auto [symbol, target] : n.next) {
+            edge_symbols_.push_back(symbol);
+            edge_targets_.push_back(target);
+        }
+        outputs_.insert(outputs_.end(), n.outputs.begin(), n.outputs.end());
+    }
+    // the build structures are not read again (compile() starts afresh):
+    // a backend keeps one matcher per question it scored
+    std::vector<CharNode>().swap(chars_);
+    std::vector<Node>().swap(nodes_);
 }
 
 void PhraseMatcher::add_chars(std::string_view text, std::uint32_t symbol, bool prefix)
@@ -188,39 +223,57 @@ std::uint32_t PhraseMatcher::symbol(std::string_view token) const
 {
     // Walk the token through the trie: its own symbol if it is a lexicon
     // word, else the longest lexicon prefix it starts with, else 0.
-    std::uint32_t node = 0, longest_prefix = 0;
-    for (std::size_t i = 0; i < token.size(); ++i) {
-        unsigned char c = static_cast<unsigned char>(token[i]);
-        std::uint32_t next = 0;
-        if (node == 0) {
-            next = char_root_[c];
-        } else {
-            for (const auto& [ch, n] : chars_[node].next)
-                if (ch == c) {
-                    next = n;
-                    break;
-                }
-        }
-        if (next == 0)
+    if (token.empty())
+        return 0;
+    std::uint32_t node = char_root_[static_cast<unsigned char>(token[0])];
+    if (node == 0)
+        return 0;
+    std::uint32_t longest_prefix = flat_chars_[node].prefix;
+    for (std::size_t i = 1; i < token.size(); ++i) {
+        const unsigned char c = static_cast<unsigned char>(token[i]);
+        const FlatChar& at = flat_chars_[node];
+        const unsigned char* labels = char_labels_.data() + at.first;
+        std::uint32_t k = 0;
+        while (k < at.count && labels[k] != c)
+            ++k;
+        if (k == at.count)
             return longest_prefix;
-        node = next;
-        if (chars_[node].prefix != 0)
-            longest_prefix = chars_[node].prefix;
+        node = char_targets_[at.first + k];
+        if (flat_chars_[node].prefix != 0)
+            longest_prefix = flat_chars_[node].prefix;
     }
-    return chars_[node].word != 0 ? chars_[node].word : longest_prefix;
+    return flat_chars_[node].word != 0 ? flat_chars_[node].word : longest_prefix;
 }
 
 void PhraseMatcher::find(const std::vector<std::uint32_t>& symbols, std::vector<Match>& out) const
 {
+    // The child of `node` by symbol `s`, 0 when none; the root's children
+    // are indexed, the others' few and scanned.
+    auto step = [&](std::uint32_t node, std::uint32_t s) -> std::uint32_t {
+        if (node == 0)
+            return s < root_next_.size() ? root_next_[s] : 0;
+        const FlatNode& at = flat_nodes_[node];
+        for (std::uint32_t k = at.first; k < at.first + at.count; ++k)
+            if (edge_symbols_[k] == s)
+                return edge_targets_[k];
+        return 0;
+    };
     std::uint32_t node = 0;
     for (std::uint32_t i = 0; i < symbols.size(); ++i) {
         std::uint32_t s = symbols[i];
-        while (node != 0 && child(node, s) == 0)
-            node = nodes_[node].fail;
-        node = child(node, s);
-        for (std::uint32_t o = node; o != 0; o = nodes_[o].output_link)
-            for (std::uint32_t p : nodes_[o].outputs)
-                out.push_back({i + 1 - nodes_[o].depth, nodes_[o].depth, p});
+        if (s == 0) {  // a word of no pattern: no pattern goes on through it
+            node = 0;
+            continue;
+        }
+        std::uint32_t next;
+        while ((next = step(node, s)) == 0 && node != 0)
+            node = flat_nodes_[node].fail;
+        node = next;
+        for (std::uint32_t o = node; o != 0; o = flat_nodes_[o].output_link) {
+            const FlatNode& at = flat_nodes_[o];
+            for (std::uint32_t k = 0; k < at.outputs_count; ++k)
+                out.push_back({i + 1 - at.depth, at.depth, outputs_[at.outputs_first + k]});
+        }
     }
 }
 

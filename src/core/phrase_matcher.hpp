@@ -61,6 +61,7 @@ private:
     std::uint32_t intern(const Element& e);
     std::uint32_t child(std::uint32_t node, std::uint32_t symbol) const;
     void insert(const std::vector<std::uint32_t>& symbols, std::uint32_t pattern);
+    void flatten();
 
     std::vector<std::vector<Element>> phrases_;
     // views into phrases_ (stable once compiled)
@@ -68,7 +69,8 @@ private:
     std::unordered_map<std::string_view, std::uint32_t> prefixes_;  // prefixes -> symbol
 
     // The same vocabulary as a character trie: one walk over a token finds
-    // its exact symbol and its longest prefix symbol, without hashing.
+    // its exact symbol and its longest prefix symbol, without hashing. This
+    // and nodes_ are built by compile() and then flattened (below).
     struct CharNode {
         std::vector<std::pair<unsigned char, std::uint32_t>> next;
         std::uint32_t word = 0;    // symbol of the word ending here
@@ -82,6 +84,31 @@ private:
     std::uint32_t next_symbol_ = 1;  // 0 is "any other word"
     std::size_t max_prefix_ = 0;
     bool compiled_ = false;
+
+    // What symbol() and find() read, built by compile() from the above: each
+    // node's children side by side in flat arrays, so a lookup scans a few
+    // adjacent bytes instead of chasing a vector per node (the two walks run
+    // once per word of every answer).
+    struct FlatChar {
+        std::uint32_t first;  // children: char_labels_/char_targets_[first, first + count)
+        std::uint32_t count;
+        std::uint32_t word;
+        std::uint32_t prefix;
+    };
+    std::vector<FlatChar> flat_chars_;
+    std::vector<unsigned char> char_labels_;
+    std::vector<std::uint32_t> char_targets_;
+    struct FlatNode {
+        std::uint32_t first;  // children: edge_symbols_/edge_targets_[first, first + count)
+        std::uint32_t count;
+        std::uint32_t fail;
+        std::uint32_t output_link;
+        std::uint32_t outputs_first;  // patterns ending here: outputs_[outputs_first, + outputs_count)
+        std::uint32_t outputs_count;
+        std::uint32_t depth;
+    };
+    std::vector<FlatNode> flat_nodes_;
+    std::vector<std::uint32_t> edge_symbols_, edge_targets_, outputs_;
 };
 
 }  // namespace residency

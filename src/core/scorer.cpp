@@ -1,12 +1,14 @@
 #include "scorer.hpp"
 
 #include "error.hpp"
+#include "json_sink.hpp"
 #include "json_writer.hpp"
 #include "tokenizer.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <set>
 
 namespace residency {
@@ -110,9 +112,61 @@ bool is_ascii_letter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <
 
 }  // namespace
 
+namespace {
+
+// The symbols of the words seen lately: answers repeat their words ("I",
+// "the", "patient"), and a lookup here is a hash and one compare where the
+// matcher's trie walk branched at every character. A direct-mapped table of
+// words up to 16 bytes, each held as two integers (a word has no zero byte,
+// so the zero padding tells its length), tagged with the compiled question
+// whose matcher gave the symbol; a word that collides replaces the one
+// before. One table per Scorer (12 kB), whatever the number of questions.
+// Little-endian machines only (the integers must hold a word's bytes in
+// order); elsewhere every word goes to the matcher.
+class SymbolMemo {
+public:
+    // `word` must have 16 readable bytes (Words::padding); `owner` > 0
+    // names the matcher.
+    std::uint32_t symbol(std::string_view word, const PhraseMatcher& matcher, std::uint32_t owner)
+    {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+        if (word.size() > 16)
+            return matcher.symbol(word);
+        std::uint64_t a, b;
+        std::memcpy(&a, word.data(), 8);
+        std::memcpy(&b, word.data() + 8, 8);
+        const std::size_t n = word.size();
+        a &= n >= 8 ? ~std::uint64_t{0} : (std::uint64_t{1} << (8 * n)) - 1;
+        b &= n >= 16 ? ~std::uint64_t{0} : n <= 8 ? 0 : (std::uint64_t{1} << (8 * (n - 8))) - 1;
+        std::uint64_t h = (a ^ (b * 0x9E3779B97F4A7C15u) ^ owner) * 0xBF58476D1CE4E5B9u;
+        Entry& e = entries_[h >> (64 - bits)];
+        if (e.owner == owner && e.a == a && e.b == b)
+            return e.symbol;
+        e = Entry{a, b, owner, matcher.symbol(word)};
+        return e.symbol;
+#else
+        (void)owner;
+        return matcher.symbol(word);
+#endif
+    }
+
+private:
+    static constexpr int bits = 9;
+    struct Entry {
+        std::uint64_t a = 0, b = 0;
+        std::uint32_t owner = 0;  // 0: empty
+        std::uint32_t symbol = 0;
+    };
+    std::array<Entry, std::size_t{1} << bits> entries_{};
+};
+
+}  // namespace
+
 struct Scorer::Compiled {
     QuestionKind kind;
     PhraseMatcher matcher;
+    std::uint32_t id;  // > 0, distinct per Scorer: names its matcher in the SymbolMemo
+    std::vector<Lexicon> lexicon_of;  // patterns[p].lexicon, packed: the consuming passes read only this
     std::vector<PatternInfo> patterns;
     std::vector<std::string> criteria;  // texts without their [kw: ...]
     const std::vector<Rubric::Part>* parts;
@@ -225,12 +279,15 @@ const Scorer::Compiled& Scorer::compiled(const QuestionSpec& q) const
         return *it->second;
 
     auto c = std::make_unique<Compiled>();
+    c->id = ++compiled_count_;
     c->kind = question_kind(q, rubric_);
     auto add = [&](const std::string& phrase, Lexicon lexicon, std::size_t index) {
         std::string normal = normalize_phrase(phrase);
         int id = c->matcher.add(normal);
-        if (id >= 0)
+        if (id >= 0) {
             c->patterns.push_back({lexicon, static_cast<std::uint16_t>(index), normal});
+            c->lexicon_of.push_back(lexicon);
+        }
     };
     const Rubric& r = rubric_;
     for (const auto& p : r.filler_core)
@@ -278,82 +335,137 @@ struct Signals {
     double wpm = 0;
 
     int filler_core = 0, filler_discourse = 0, stutters = 0;
-    std::map<std::string, int> filler_counts;  // by word, for "most often"
+    std::vector<std::pair<std::string_view, int>> filler_counts;  // by phrase, for "most often"
     int hedges = 0;
-    std::vector<std::string> hedge_examples;
+    std::vector<std::string_view> hedge_examples;
     std::vector<std::size_t> flagged;  // indexes into rubric.flagged_terms, first seen first
     int i_words = 0, we_words = 0, you_words = 0, i_actions = 0, plan_frames = 0;
     std::vector<std::vector<std::int64_t>> part_positions;  // token indexes of each structure part's cues
     std::vector<std::int64_t> i_action_positions;
     std::vector<std::string> criterion_match;  // matched keyword per criterion, empty if none
-    std::vector<std::string> details;          // distinct concrete details
+    std::vector<std::string_view> details;     // distinct concrete details, views of the answer's words
     bool caps_reliable = false;
+
+    // Ready for the next answer, keeping the vectors' buffers.
+    void reset()
+    {
+        words = 0;
+        seconds = wpm = 0;
+        estimated = caps_reliable = false;
+        filler_core = filler_discourse = stutters = hedges = 0;
+        i_words = we_words = you_words = i_actions = plan_frames = 0;
+        filler_counts.clear();
+        hedge_examples.clear();
+        flagged.clear();
+        for (auto& positions : part_positions)
+            positions.clear();
+        i_action_positions.clear();
+        details.clear();
+    }
 };
 
-constexpr const char* stutter_exceptions[] = {"that", "had", "very", "no", "bye", "so"};
-constexpr const char* like_not_before[] = {"a", "an", "the", "this", "that", "to", "me", "him", "her",
-                                          "them", "us", "it", "my", "your", "our", "his"};
-constexpr const char* like_after[] = {"was", "is", "'s", "were", "and", "but", "so", "um", "uh", "just", "it's"};
-constexpr const char* you_know_not_before[] = {"that", "how", "why", "where", "when", "if", "whether", "what", "who"};
-constexpr const char* kind_of_not_after[] = {"what", "this", "that", "the", "a", "any", "some", "every", "which",
-                                            "same", "different", "all"};
-constexpr const char* i_think_not_before[] = {"about", "of", "through", "back"};
-constexpr const char* action_adverbs[] = {"then", "also", "immediately", "quickly", "personally", "first",
-                                         "finally", "eventually", "later", "again", "just", "actually", "really"};
+// Word lists as string_views: comparing one is a length check and a
+// memcmp, no strlen.
+using namespace std::string_view_literals;
+constexpr std::string_view stutter_exceptions[] = {"that"sv, "had"sv, "very"sv, "no"sv, "bye"sv, "so"sv};
+constexpr std::string_view like_not_before[] = {"a"sv,    "an"sv, "the"sv, "this"sv, "that"sv, "to"sv,
+                                                "me"sv,   "him"sv, "her"sv, "them"sv, "us"sv, "it"sv,
+                                                "my"sv,   "your"sv, "our"sv, "his"sv};
+constexpr std::string_view like_after[] = {"was"sv, "is"sv, "'s"sv, "were"sv, "and"sv, "but"sv,
+                                           "so"sv,  "um"sv, "uh"sv, "just"sv, "it's"sv};
+constexpr std::string_view you_know_not_before[] = {"that"sv, "how"sv, "why"sv,     "where"sv, "when"sv,
+                                                    "if"sv,   "whether"sv, "what"sv, "who"sv};
+constexpr std::string_view kind_of_not_after[] = {"what"sv, "this"sv,  "that"sv,  "the"sv,       "a"sv,   "any"sv,
+                                                  "some"sv, "every"sv, "which"sv, "same"sv, "different"sv, "all"sv};
+constexpr std::string_view i_think_not_before[] = {"about"sv, "of"sv, "through"sv, "back"sv};
+constexpr std::string_view action_adverbs[] = {"then"sv,    "also"sv,    "immediately"sv, "quickly"sv, "personally"sv,
+                                               "first"sv,   "finally"sv, "eventually"sv,  "later"sv,   "again"sv,
+                                               "just"sv,    "actually"sv, "really"sv};
 
 template <std::size_t N>
-bool in(const std::string& w, const char* const (&list)[N])
+bool in(std::string_view w, const std::string_view (&list)[N])
 {
-    for (const char* x : list)
-        if (w == x)
+    for (std::string_view x : list)  // the first bytes tell most apart without a call to memcmp
+        if (w.size() == x.size() && w[0] == x[0] && w == x)
             return true;
     return false;
+}
+
+// A check's template placeholders, from name, value, name, value...: each
+// value is moved in (an initializer list would copy every string).
+using Placeholders = std::vector<std::pair<std::string, std::string>>;
+inline void add_values(Placeholders&) {}
+template <class... Rest>
+void add_values(Placeholders& out, const char* name, std::string value, Rest&&... rest)
+{
+    out.emplace_back(name, std::move(value));
+    add_values(out, std::forward<Rest>(rest)...);
+}
+template <class... Rest>
+void set_values(Placeholders& out, Rest&&... rest)
+{
+    out.clear();
+    add_values(out, std::forward<Rest>(rest)...);
 }
 
 bool is_pause(char c) { return c == ',' || c == '.' || c == ';' || c == ':' || c == '?' || c == '!'; }
 
 // Discourse markers count as fillers only in filler position (DESIGN.md
 // section 5; research/rubric-proposal.md 4.3).
-bool discourse_is_filler(const std::vector<Token>& t, std::size_t first, std::size_t length, bool prev_is_filler,
+bool discourse_is_filler(const Words& t, std::size_t first, std::size_t length, bool prev_is_filler,
                          bool next_is_filler)
 {
-    const Token& a = t[first];
-    const Token& z = t[first + length - 1];
-    const std::string* next = first + length < t.size() ? &t[first + length].norm : nullptr;
-    const std::string* prev = first > 0 ? &t[first - 1].norm : nullptr;
+    const WordSpan& a = t.spans[first];
+    const WordSpan& z = t.spans[first + length - 1];
+    const bool has_next = first + length < t.size();
+    const std::string_view next = has_next ? t.text(first + length) : std::string_view();
+    const std::string_view prev = first > 0 ? t.text(first - 1) : std::string_view();
     bool isolated = is_pause(a.punct_before) || is_pause(z.punct_after) || first == 0 || a.sentence_start;
-    const std::string& phrase = a.norm;
+    const std::string_view phrase = t.text(first);
     if (length == 1 && phrase == "like") {
         if (is_pause(a.punct_before) && is_pause(a.punct_after))
             return true;  // ", like," whatever follows
-        if (next && in(*next, like_not_before))
+        if (has_next && in(next, like_not_before))
             return false;
-        return (prev && in(*prev, like_after)) || prev_is_filler || next_is_filler;
+        return (first > 0 && in(prev, like_after)) || prev_is_filler || next_is_filler;
     }
     if (length == 1 && phrase == "so")  // only as an opener: first, or before a pause or a filler
         return first == 0 || a.punct_after == ',' || next_is_filler;
     if (length == 1 && phrase == "right")
         return a.punct_after == '?';
     if (length == 2 && phrase == "you")  // "you know"
-        return !(next && in(*next, you_know_not_before));
+        return !(has_next && in(next, you_know_not_before));
     if (length == 2 && phrase == "okay")  // "okay so"
         return isolated;
     return isolated || prev_is_filler || next_is_filler;
 }
 
-bool hedge_applies(const std::vector<Token>& t, std::size_t first, std::size_t length)
+bool hedge_applies(const Words& t, std::size_t first, std::size_t length)
 {
-    const std::string* next = first + length < t.size() ? &t[first + length].norm : nullptr;
-    const std::string* prev = first > 0 ? &t[first - 1].norm : nullptr;
-    const std::string& w0 = t[first].norm;
-    if (length == 2 && w0 == "i" && t[first + 1].norm == "think" && next && in(*next, i_think_not_before))
+    const bool has_next = first + length < t.size();
+    const std::string_view w0 = t.text(first);
+    if (length == 2 && w0 == "i" && t.text(first + 1) == "think" && has_next &&
+        in(t.text(first + length), i_think_not_before))
         return false;
-    if (length == 2 && (w0 == "kind" || w0 == "sort") && prev && in(*prev, kind_of_not_after))
+    if (length == 2 && (w0 == "kind" || w0 == "sort") && first > 0 && in(t.text(first - 1), kind_of_not_after))
         return false;
     return true;
 }
 
 }  // namespace
+
+// What one call of score() works in, kept between calls so that scoring an
+// answer allocates almost nothing once the buffers have grown.
+struct Scorer::Scratch {
+    SymbolMemo memo;
+    Words words;
+    std::vector<std::uint32_t> symbols;
+    std::vector<PhraseMatcher::Match> matches;
+    std::vector<std::int8_t> consumed;
+    std::vector<std::uint8_t> past, i_word;
+    Signals signals;
+    std::array<JsonEvents, check_count> check_details;  // each check's metrics, spliced into the result's details
+};
 
 ScoreResult Scorer::score(const QuestionSpec& q, std::string_view answer, std::optional<double> duration_s,
                           const Json* previous, const Limits& limits) const
@@ -375,9 +487,15 @@ ScoreResult Scorer::score(const QuestionSpec& q, std::string_view answer, std::o
         throw Error(sqlstate::invalid_parameter_value, "question has no expected duration");
 
     const Compiled& c = compiled(q);
-    Transcript t = tokenize(answer);
-    Signals s;
-    s.words = static_cast<std::int64_t>(t.tokens.size());
+    if (!scratch_)
+        scratch_ = std::make_unique<Scratch>();
+    Scratch& x = *scratch_;
+    const Words& t = x.words;
+    tokenize(answer, x.words);
+    const std::size_t n = t.size();
+    Signals& s = x.signals;
+    s.reset();
+    s.words = static_cast<std::int64_t>(n);
     if (s.words == 0 && !duration_s)
         throw Error(sqlstate::invalid_parameter_value, "answer has no words",
                     "The typed answer holds no word to score (only symbols or punctuation).",
@@ -393,20 +511,32 @@ ScoreResult Scorer::score(const QuestionSpec& q, std::string_view answer, std::o
     s.wpm = round_to(static_cast<double>(s.words) * 60.0 / s.seconds, 1);
 
     // One pass of the automaton over the answer's word symbols.
-    std::vector<std::uint32_t> symbols;
-    symbols.reserve(t.tokens.size());
-    for (const Token& tok : t.tokens)
-        symbols.push_back(c.matcher.symbol(tok.norm));
-    std::vector<PhraseMatcher::Match> matches;
-    matches.reserve(t.tokens.size());
+    std::vector<std::uint32_t>& symbols = x.symbols;
+    symbols.resize(n);
+    for (std::size_t k = 0; k < n; ++k)
+        symbols[k] = x.memo.symbol(t.text(k), c.matcher, c.id);
+    std::vector<PhraseMatcher::Match>& matches = x.matches;
+    matches.clear();
     c.matcher.find(symbols, matches);
-    std::stable_sort(matches.begin(), matches.end(), [](const auto& a, const auto& b) {
-        return a.first != b.first ? a.first < b.first : a.length > b.length;
-    });
+    // By first word, longest first. find() gives them by last word, so only
+    // phrases of several words move: a stable insertion sort does a few
+    // steps where std::stable_sort would allocate and merge.
+    for (std::size_t k = 1; k < matches.size(); ++k) {
+        PhraseMatcher::Match m = matches[k];
+        std::size_t j = k;
+        for (; j > 0; --j) {
+            const PhraseMatcher::Match& p = matches[j - 1];
+            if (p.first < m.first || (p.first == m.first && p.length >= m.length))
+                break;
+            matches[j] = p;
+        }
+        matches[j] = m;
+    }
 
     // Consuming lexicons: each word belongs to at most one of them, by
     // priority flagged > hedge > core filler > discourse filler.
-    std::vector<std::int8_t> consumed(t.tokens.size(), 0);  // 0 none, 1 flagged, 2 hedge, 3 filler
+    std::vector<std::int8_t>& consumed = x.consumed;  // 0 none, 1 flagged, 2 hedge, 3 filler
+    consumed.assign(n, 0);
     auto free_span = [&](const PhraseMatcher::Match& m) {
         for (std::uint32_t k = m.first; k < m.first + m.length; ++k)
             if (consumed[k])
@@ -419,15 +549,15 @@ ScoreResult Scorer::score(const QuestionSpec& q, std::string_view answer, std::o
     };
     for (Lexicon pass : {Lexicon::flagged, Lexicon::hedge, Lexicon::filler_core, Lexicon::filler_discourse}) {
         for (const auto& m : matches) {
-            const PatternInfo& p = c.patterns[m.pattern];
-            if (p.lexicon != pass || !free_span(m))
+            if (c.lexicon_of[m.pattern] != pass || !free_span(m))
                 continue;
+            const PatternInfo& p = c.patterns[m.pattern];
             if (pass == Lexicon::flagged) {
                 take(m, 1);
                 if (std::find(s.flagged.begin(), s.flagged.end(), p.index) == s.flagged.end())
                     s.flagged.push_back(p.index);
             } else if (pass == Lexicon::hedge) {
-                if (!hedge_applies(t.tokens, m.first, m.length))
+                if (!hedge_applies(t, m.first, m.length))
                     continue;
                 take(m, 2);
                 ++s.hedges;
@@ -436,29 +566,40 @@ ScoreResult Scorer::score(const QuestionSpec& q, std::string_view answer, std::o
                     s.hedge_examples.push_back(p.phrase);
             } else {
                 bool prev_filler = m.first > 0 && consumed[m.first - 1] == 3;
-                bool next_filler = m.first + m.length < t.tokens.size() && consumed[m.first + m.length] == 3;
+                bool next_filler = m.first + m.length < n && consumed[m.first + m.length] == 3;
                 if (pass == Lexicon::filler_discourse &&
-                    !discourse_is_filler(t.tokens, m.first, m.length, prev_filler, next_filler))
+                    !discourse_is_filler(t, m.first, m.length, prev_filler, next_filler))
                     continue;
                 take(m, 3);
                 (pass == Lexicon::filler_core ? s.filler_core : s.filler_discourse) += 1;
-                ++s.filler_counts[p.phrase];
+                auto seen = std::find_if(s.filler_counts.begin(), s.filler_counts.end(),
+                                         [&](const auto& f) { return f.first == p.phrase; });
+                if (seen == s.filler_counts.end())
+                    s.filler_counts.emplace_back(p.phrase, 1);
+                else
+                    ++seen->second;
             }
         }
     }
+    // "Most often" lists fillers by count, ties in the phrases' byte order.
+    std::sort(s.filler_counts.begin(), s.filler_counts.end());
     // A word said twice in a row ("I I", "the the") is a stutter.
-    for (std::size_t k = 1; k < t.tokens.size(); ++k) {
-        const std::string& w = t.tokens[k].norm;
-        if (w == t.tokens[k - 1].norm && t.tokens[k].has_letter && !consumed[k] && !consumed[k - 1] &&
+    for (std::size_t k = 1; k < n; ++k) {
+        std::string_view w = t.text(k);
+        std::string_view before = t.text(k - 1);
+        if (w.size() == before.size() && w[0] == before[0] && w == before && t.spans[k].has_letter && !consumed[k] && !consumed[k - 1] &&
             !in(w, stutter_exceptions))
             ++s.stutters;
     }
 
     // Non-consuming lexicons: pronouns, plan statements, verbs, details,
     // structure cues and criteria keywords.
-    std::vector<bool> past(t.tokens.size(), false), i_word(t.tokens.size(), false);
-    std::set<std::string> details;
-    s.part_positions.assign(c.parts ? c.parts->size() : 0, {});
+    std::vector<std::uint8_t>& past = x.past;
+    std::vector<std::uint8_t>& i_word = x.i_word;
+    past.assign(n, 0);
+    i_word.assign(n, 0);
+    std::vector<std::string_view>& details = s.details;
+    s.part_positions.resize(c.parts ? c.parts->size() : 0);
     s.criterion_match.assign(c.criteria.size(), std::string());
     for (const auto& m : matches) {
         const PatternInfo& p = c.patterns[m.pattern];
@@ -467,7 +608,7 @@ ScoreResult Scorer::score(const QuestionSpec& q, std::string_view answer, std::o
         case Lexicon::i_word:
             if (!filler_word) {
                 ++s.i_words;
-                i_word[m.first] = true;
+                i_word[m.first] = 1;
             }
             break;
         case Lexicon::we_word:
@@ -482,20 +623,22 @@ ScoreResult Scorer::score(const QuestionSpec& q, std::string_view answer, std::o
             ++s.plan_frames;
             break;
         case Lexicon::past_verb:
-            past[m.first] = true;
+            past[m.first] = 1;
             break;
         case Lexicon::detail_word:
-            details.insert(t.tokens[m.first].norm);
+            details.push_back(t.text(m.first));
             break;
         case Lexicon::structure_cue:
             s.part_positions[p.index].push_back(m.first);
             break;
         case Lexicon::criterion:
             if (s.criterion_match[p.index].empty()) {
-                std::string seen;
-                for (std::uint32_t k = m.first; k < m.first + m.length; ++k)
-                    seen += (seen.empty() ? "" : " ") + t.tokens[k].norm;
-                s.criterion_match[p.index] = seen;
+                std::string& seen = s.criterion_match[p.index];
+                for (std::uint32_t k = m.first; k < m.first + m.length; ++k) {
+                    if (k != m.first)
+                        seen += ' ';
+                    seen += t.text(k);
+                }
             }
             break;
         default:
@@ -503,13 +646,13 @@ ScoreResult Scorer::score(const QuestionSpec& q, std::string_view answer, std::o
         }
     }
     // "I" + (adverb) + past-tense verb: something the candidate did.
-    for (std::size_t k = 0; k + 1 < t.tokens.size(); ++k) {
-        if (t.tokens[k].norm.size() != 1 || t.tokens[k].norm[0] != 'i')
+    for (std::size_t k = 0; k + 1 < n; ++k) {
+        if (t.spans[k].norm_size != 1 || t.norm[t.spans[k].norm_begin] != 'i')
             continue;
         std::size_t v = k + 1;
-        if (v + 1 < t.tokens.size() && in(t.tokens[v].norm, action_adverbs))
+        if (v + 1 < n && in(t.text(v), action_adverbs))
             ++v;
-        const std::string& w = t.tokens[v].norm;
+        std::string_view w = t.text(v);
         if (past[v] || (w.size() >= 5 && w.compare(w.size() - 2, 2, "ed") == 0 && is_ascii_letter(w[0]))) {
             ++s.i_actions;
             s.i_action_positions.push_back(static_cast<std::int64_t>(k));
@@ -518,17 +661,25 @@ ScoreResult Scorer::score(const QuestionSpec& q, std::string_view answer, std::o
     // Concrete details: numbers, number and time words, and names
     // (capitalised mid-sentence) when capitalisation means something.
     s.caps_reliable = t.uppercase_letters > 0 && t.lowercase_letters > 4 * t.uppercase_letters;
-    for (std::size_t k = 0; k < t.tokens.size(); ++k) {
-        const Token& tok = t.tokens[k];
+    for (std::size_t k = 0; k < n; ++k) {
+        const WordSpan& tok = t.spans[k];
         if (!tok.has_letter)
-            details.insert(tok.norm);
+            details.push_back(t.text(k));
         else if (s.caps_reliable && tok.capitalized && !tok.sentence_start && !i_word[k] && !consumed[k])
-            details.insert(tok.norm);
+            details.push_back(t.text(k));
     }
-    s.details.assign(details.begin(), details.end());
+    // distinct, in byte order (as a std::set<std::string> would hold them)
+    std::sort(details.begin(), details.end(), [](std::string_view a, std::string_view b) {
+        // byte order; most pairs differ in their first byte (no word is empty)
+        unsigned char a0 = static_cast<unsigned char>(a[0]), b0 = static_cast<unsigned char>(b[0]);
+        return a0 != b0 ? a0 < b0 : a < b;
+    });
+    details.erase(std::unique(details.begin(), details.end()), details.end());
 
     // -----------------------------------------------------------------------
     ScoreResult out;
+    for (CheckResult& cr : out.checks)
+        cr.values.reserve(8);  // each check's placeholders, plus "expected": one allocation
     out.duration_s = s.seconds;
     out.duration_estimated = s.estimated;
     out.words = s.words;
@@ -553,7 +704,8 @@ ScoreResult Scorer::score(const QuestionSpec& q, std::string_view answer, std::o
         cr.pass = cr.score >= 70;
         cr.values.emplace_back("expected", expected);
         cr.note = text(r.notes, cr.outcome, cr.values);
-        JsonWriter w(cr.details);
+        JsonEvents& w = x.check_details[static_cast<std::size_t>(check)];
+        w.clear();
         w.begin_object();
         metrics(w);
         w.field("score", cr.score).field("outcome", cr.outcome).field("display", cr.display);
@@ -567,10 +719,8 @@ ScoreResult Scorer::score(const QuestionSpec& q, std::string_view answer, std::o
         double ratio = s.seconds / q.expected_duration_s;
         int score = trapezoid(ratio, r.length);
         std::string seconds = (s.estimated ? "~" : "") + whole(s.seconds);
-        cr.values = {{"seconds", seconds},
-                     {"percent", whole(ratio * 100)},
-                     {"words", std::to_string(s.words)},
-                     {"word_count", word_count_text(s.words)}};
+        set_values(cr.values, "seconds", seconds, "percent", whole(ratio * 100), "words", std::to_string(s.words),
+                   "word_count", word_count_text(s.words));
         if (s.words < r.length_min_words) {
             score = std::min(score, 60);
             cr.outcome = "length.few_words";
@@ -581,7 +731,7 @@ ScoreResult Scorer::score(const QuestionSpec& q, std::string_view answer, std::o
         cr.practice_id = "length";
         cr.stretch_id = "stretch.length";
         cr.display = seconds + " s";
-        finish(cr, Check::length, score, [&](JsonWriter& w) {
+        finish(cr, Check::length, score, [&](JsonEvents& w) {
             w.field("seconds", s.seconds, 1)
                 .field("expected_s", q.expected_duration_s, 1)
                 .field("ratio", ratio, 2)
@@ -595,12 +745,9 @@ ScoreResult Scorer::score(const QuestionSpec& q, std::string_view answer, std::o
         CheckResult& cr = out.checks[1];
         bool scored = !s.estimated && s.seconds >= r.pace_min_seconds && s.words >= r.pace_min_words;
         int score = 100;
-        cr.values = {{"wpm", whole(s.wpm)},
-                     {"ideal_lo", whole(r.pace.ideal_lo)},
-                     {"ideal_hi", whole(r.pace.ideal_hi)},
-                     {"seconds", whole(s.seconds)},
-                     {"words", std::to_string(s.words)},
-                     {"word_count", word_count_text(s.words)}};
+        set_values(cr.values, "wpm", whole(s.wpm), "ideal_lo", whole(r.pace.ideal_lo), "ideal_hi",
+                   whole(r.pace.ideal_hi), "seconds", whole(s.seconds), "words", std::to_string(s.words),
+                   "word_count", word_count_text(s.words));
         if (s.estimated) {
             cr.outcome = "pace.typed";
         } else if (!scored) {
@@ -615,7 +762,7 @@ ScoreResult Scorer::score(const QuestionSpec& q, std::string_view answer, std::o
         cr.practice_id = fast ? "pace.fast" : "pace.slow";
         cr.stretch_id = "stretch.pace";
         cr.display = whole(s.wpm) + " wpm";
-        finish(cr, Check::pace, score, [&](JsonWriter& w) { w.field("wpm", s.wpm, 1).field("scored", scored); });
+        finish(cr, Check::pace, score, [&](JsonEvents& w) { w.field("wpm", s.wpm, 1).field("scored", scored); });
     }
     // Fillers
     {
@@ -625,22 +772,28 @@ ScoreResult Scorer::score(const QuestionSpec& q, std::string_view answer, std::o
                           r.filler_stutter_weight * s.stutters;
         double rate = weighted * per100;
         int score = ceiling_score(round_to(rate, 2), r.fillers);
-        std::vector<std::pair<std::string, int>> top(s.filler_counts.begin(), s.filler_counts.end());
-        std::stable_sort(top.begin(), top.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+        // most often first, ties in byte order (a stable insertion sort:
+        // a handful of fillers)
+        auto& top = s.filler_counts;
+        for (std::size_t k = 1; k < top.size(); ++k)
+            for (std::size_t j = k; j > 0 && top[j - 1].second < top[j].second; --j)
+                std::swap(top[j - 1], top[j]);
         std::string top_text;
-        for (std::size_t k = 0; k < top.size() && k < 3; ++k)
-            top_text += (k ? ", '" : "'") + top[k].first + "' x" + std::to_string(top[k].second);
+        for (std::size_t k = 0; k < top.size() && k < 3; ++k) {
+            top_text += k ? ", '" : "'";
+            top_text += top[k].first;
+            top_text += "' x";
+            top_text += std::to_string(top[k].second);
+        }
         int count = s.filler_core + s.filler_discourse + s.stutters;
-        cr.values = {{"count", std::to_string(count)},
-                     {"rate", fixed(rate, 1)},
-                     {"top", top_text},
-                     {"top1", top.empty() ? std::string("um") : top[0].first}};
+        set_values(cr.values, "count", std::to_string(count), "rate", fixed(rate, 1), "top", top_text, "top1",
+                   top.empty() ? std::string("um") : std::string(top[0].first));
         cr.outcome = score >= 70 ? "fillers.pass" : "fillers.flag";
         cr.fix_id = "fillers";
         cr.practice_id = "fillers";
         cr.stretch_id = "stretch.fillers";
         cr.display = fixed(rate, 1) + " per 100 words";
-        finish(cr, Check::fillers, score, [&](JsonWriter& w) {
+        finish(cr, Check::fillers, score, [&](JsonEvents& w) {
             w.field("core", s.filler_core)
                 .field("discourse", s.filler_discourse)
                 .field("stutters", s.stutters)
@@ -661,9 +814,12 @@ ScoreResult Scorer::score(const QuestionSpec& q, std::string_view answer, std::o
         double rate = s.hedges * per100;
         int score = ceiling_score(round_to(rate, 2), r.hedges);
         std::string examples;
-        for (std::size_t k = 0; k < s.hedge_examples.size(); ++k)
-            examples += (k ? ", '" : "'") + s.hedge_examples[k] + "'";
-        cr.values = {{"hedges", std::to_string(s.hedges)}, {"rate", fixed(rate, 1)}, {"examples", examples}};
+        for (std::size_t k = 0; k < s.hedge_examples.size(); ++k) {
+            examples += k ? ", '" : "'";
+            examples += s.hedge_examples[k];
+            examples += '\'';
+        }
+        set_values(cr.values, "hedges", std::to_string(s.hedges), "rate", fixed(rate, 1), "examples", examples);
         if (!s.flagged.empty()) {
             score = std::min(score, r.flagged_term_cap);
             const auto& [term, alt] = r.flagged_terms[s.flagged.front()];
@@ -678,10 +834,10 @@ ScoreResult Scorer::score(const QuestionSpec& q, std::string_view answer, std::o
         cr.practice_id = "wording";
         cr.stretch_id = "stretch.wording";
         cr.display = fixed(rate, 1) + " hedges per 100 words";
-        finish(cr, Check::wording, score, [&](JsonWriter& w) {
+        finish(cr, Check::wording, score, [&](JsonEvents& w) {
             w.field("hedges", s.hedges).field("per_100_words", rate, 2);
             w.key("examples").begin_array();
-            for (const std::string& e : s.hedge_examples)
+            for (std::string_view e : s.hedge_examples)
                 w.value(e);
             w.end_array();
             w.key("flagged_terms").begin_array();
@@ -701,9 +857,9 @@ ScoreResult Scorer::score(const QuestionSpec& q, std::string_view answer, std::o
         int pronouns = s.i_words + s.we_words;
         double share = pronouns > 0 ? static_cast<double>(s.i_words) / pronouns : 0;
         double you_rate = s.you_words * per100;
-        cr.values = {{"i", std::to_string(s.i_words)},         {"we", std::to_string(s.we_words)},
-                     {"actions", std::to_string(s.i_actions)}, {"frames", std::to_string(s.plan_frames)},
-                     {"you", std::to_string(s.you_words)},     {"rate", fixed(you_rate, 1)}};
+        set_values(cr.values, "i", std::to_string(s.i_words), "we", std::to_string(s.we_words), "actions",
+                   std::to_string(s.i_actions), "frames", std::to_string(s.plan_frames), "you",
+                   std::to_string(s.you_words), "rate", fixed(you_rate, 1));
         const char* mode;
         if (c.kind == QuestionKind::situational) {
             mode = "plan";
@@ -730,7 +886,7 @@ ScoreResult Scorer::score(const QuestionSpec& q, std::string_view answer, std::o
         }
         cr.practice_id = "ownership";
         cr.stretch_id = "stretch.ownership";
-        finish(cr, Check::ownership, score, [&](JsonWriter& w) {
+        finish(cr, Check::ownership, score, [&](JsonEvents& w) {
             w.field("mode", mode)
                 .field("i_words", s.i_words)
                 .field("we_words", s.we_words)
@@ -747,7 +903,7 @@ ScoreResult Scorer::score(const QuestionSpec& q, std::string_view answer, std::o
         cr.weight = weights[5];
         static const std::vector<Rubric::Part> no_parts;
         const auto& parts = c.parts ? *c.parts : no_parts;
-        std::vector<std::vector<std::int64_t>> at = s.part_positions;
+        std::vector<std::vector<std::int64_t>>& at = s.part_positions;  // scratch: changed in place
         // A past story's actions also show as two or more "I did" statements.
         if (c.kind == QuestionKind::behavioral && s.i_actions >= r.min_i_actions)
             for (std::size_t k = 0; k < parts.size(); ++k)
@@ -765,7 +921,8 @@ ScoreResult Scorer::score(const QuestionSpec& q, std::string_view answer, std::o
         for (std::size_t k = 0; k < parts.size(); ++k) {
             if (!at[k].empty()) {
                 score += parts[k].weight;
-                found += (found.empty() ? "" : ", ") + parts[k].name;
+                found += found.empty() ? "" : ", ";
+                found += parts[k].name;
                 if (parts[k].required && in_order) {
                     auto next = std::lower_bound(at[k].begin(), at[k].end(), last);
                     if (next == at[k].end())
@@ -775,20 +932,21 @@ ScoreResult Scorer::score(const QuestionSpec& q, std::string_view answer, std::o
                 }
             } else if (parts[k].required) {
                 missing_required = true;
-                missing += (missing.empty() ? "" : ", ") + parts[k].name;
+                missing += missing.empty() ? "" : ", ";
+                missing += parts[k].name;
                 if (first_missing.empty())
                     first_missing = parts[k].name;
             }
         }
         if (missing_required || !in_order)
             score = std::min(score, r.structure_cap);
-        cr.values = {{"found", found.empty() ? std::string("none of them") : found}, {"missing", missing}};
+        set_values(cr.values, "found", found.empty() ? std::string("none of them") : found, "missing", missing);
         cr.outcome = score >= 70 ? "structure.pass" : missing_required ? "structure.missing" : "structure.order";
         cr.fix_id = missing_required ? "structure." + first_missing : "structure.order";
         cr.practice_id = "structure";
         cr.stretch_id = "stretch.structure";
         cr.display = found.empty() ? std::string("none") : found;
-        finish(cr, Check::structure, score, [&](JsonWriter& w) {
+        finish(cr, Check::structure, score, [&](JsonEvents& w) {
             w.field("template", to_string(c.kind));
             w.key("parts").begin_array();
             for (std::size_t k = 0; k < parts.size(); ++k) {
@@ -821,17 +979,16 @@ ScoreResult Scorer::score(const QuestionSpec& q, std::string_view answer, std::o
         int score = std::clamp(round_half_up(raw), 0, 100);
         if (coverage < r.coverage_floor)
             score = std::min(score, r.substance_cap);
-        cr.values = {{"hit", std::to_string(hit)},
-                     {"total", std::to_string(total)},
-                     {"details", std::to_string(detail_count)},
-                     {"missing", first_missed.empty() ? std::string("a concrete detail") : first_missed}};
+        set_values(cr.values, "hit", std::to_string(hit), "total", std::to_string(total), "details",
+                   std::to_string(detail_count), "missing",
+                   first_missed.empty() ? std::string("a concrete detail") : first_missed);
         bool covered = first_missed.empty();
         cr.outcome = score >= 70 ? "substance.pass" : covered ? "substance.details" : "substance.flag";
         cr.fix_id = covered ? "substance.details" : "substance";
         cr.practice_id = "substance";
         cr.stretch_id = "stretch.substance";
         cr.display = std::to_string(hit) + "/" + std::to_string(total) + " key points";
-        finish(cr, Check::substance, score, [&](JsonWriter& w) {
+        finish(cr, Check::substance, score, [&](JsonEvents& w) {
             w.key("criteria").begin_array();
             for (std::size_t k = 0; k < c.criteria.size(); ++k) {
                 bool ok = !s.criterion_match[k].empty();
@@ -890,7 +1047,7 @@ ScoreResult Scorer::score(const QuestionSpec& q, std::string_view answer, std::o
     std::stable_sort(flagged.begin(), flagged.end(), [&](int a, int b) {
         return out.checks[a].weight * (100 - out.checks[a].score) > out.checks[b].weight * (100 - out.checks[b].score);
     });
-    std::string improvement = "null";
+    JsonEvents improvement;
     if (previous && previous->is_object()) {
         const Json* prev_details =
             previous->contains("details") && (*previous)["details"].is_object() ? &(*previous)["details"] : nullptr;
@@ -931,9 +1088,7 @@ ScoreResult Scorer::score(const QuestionSpec& q, std::string_view answer, std::o
                      {{"check", name},
                       {"before", metric ? best_before : "score " + std::to_string(best_prev)},
                       {"after", metric ? cr.display : "score " + std::to_string(cr.score)}}));
-            improvement.clear();
-            JsonWriter(improvement)
-                .begin_object()
+            improvement.begin_object()
                 .field("check", name)
                 .field("from", best_prev)
                 .field("to", cr.score)
@@ -960,7 +1115,12 @@ ScoreResult Scorer::score(const QuestionSpec& q, std::string_view answer, std::o
                                         : text(r.practice, out.checks[flagged.front()].practice_id,
                                                out.checks[flagged.front()].values);
 
-    JsonWriter w(out.details);
+    JsonEvents& w = out.details;
+    std::size_t events = 64, bytes = 512;
+    for (const CheckResult& cr : out.checks)
+        events += x.check_details[static_cast<std::size_t>(cr.check)].events(),
+            bytes += x.check_details[static_cast<std::size_t>(cr.check)].text_size();
+    w.reserve(events, bytes);
     w.begin_object().field("rubric_version", r.version).field("kind", to_string(c.kind)).field("question_id", q.id);
     w.key("weights").begin_object();
     for (const CheckResult& cr : out.checks)
@@ -970,41 +1130,72 @@ ScoreResult Scorer::score(const QuestionSpec& q, std::string_view answer, std::o
     for (const std::string& cap : caps)
         w.value(cap);
     w.end_array().end_object();
-    w.key("improvement").raw(improvement);
+    w.key("improvement");
+    improvement.empty() ? w.null() : w.append(improvement);
     for (const CheckResult& cr : out.checks)
-        w.key(check_name(cr.check)).raw(cr.details);
+        w.key(check_name(cr.check)).append(x.check_details[static_cast<std::size_t>(cr.check)]);
     w.end_object();
     return out;
 }
 
+namespace {
+
+// ScoreResult::write() for any sink type: to_json_text() instantiates it
+// for the text sink, whose calls are then direct; both are this one body.
+template <class Sink>
+void write_result(const ScoreResult& r, Sink& sink)
+{
+    char buf[32];
+    auto number = [&](std::size_t n) { n ? sink.number(std::string_view(buf, n)) : sink.null(); };
+    sink.begin_object();
+    sink.key("duration_s");
+    number(fixed_decimal_text(r.duration_s, 1, buf));
+    sink.key("duration_estimated");
+    sink.boolean(r.duration_estimated);
+    sink.key("words");
+    number(integer_text(r.words, buf));
+    sink.key("wpm");
+    number(fixed_decimal_text(r.wpm, 1, buf));
+    sink.key("overall_score");
+    number(integer_text(r.overall_score, buf));
+    sink.key("categories");
+    sink.begin_array();
+    for (const CheckResult& cr : r.checks) {
+        sink.begin_object();
+        sink.key("name");
+        sink.string(check_name(cr.check));
+        sink.key("passFlag");
+        sink.string(cr.pass ? "PASS" : "FLAG");
+        sink.key("note");
+        sink.string(cr.note);
+        sink.key("score");
+        number(integer_text(cr.score, buf));
+        sink.end_object();
+    }
+    sink.end_array();
+    sink.key("what_changed");
+    sink.begin_array();
+    for (const std::string& item : r.what_changed)
+        sink.string(item);
+    sink.end_array();
+    sink.key("practice_rule");
+    sink.string(r.practice_rule);
+    sink.key("model_used");
+    sink.string(r.model_used);
+    sink.key("details");
+    r.details.write(sink);
+    sink.end_object();
+}
+
+}  // namespace
+
+void ScoreResult::write(JsonSink& sink) const { write_result(*this, sink); }
+
 std::string ScoreResult::to_json_text() const
 {
-    std::string out;
-    out.reserve(details.size() + 1024);
-    JsonWriter w(out);
-    w.begin_object()
-        .field("duration_s", duration_s, 1)
-        .field("duration_estimated", duration_estimated)
-        .field("words", words)
-        .field("wpm", wpm, 1)
-        .field("overall_score", overall_score);
-    w.key("categories").begin_array();
-    for (const CheckResult& cr : checks)
-        w.begin_object()
-            .field("name", check_name(cr.check))
-            .field("passFlag", cr.pass ? "PASS" : "FLAG")
-            .field("note", cr.note)
-            .field("score", cr.score)
-            .end_object();
-    w.end_array();
-    w.key("what_changed").begin_array();
-    for (const std::string& item : what_changed)
-        w.value(item);
-    w.end_array();
-    w.field("practice_rule", practice_rule).field("model_used", model_used);
-    w.key("details").raw(details);
-    w.end_object();
-    return out;
+    JsonTextSink sink(details.text_size() + 2048);
+    write_result(*this, sink);
+    return sink.take();
 }
 
 }  // namespace residency

@@ -6,6 +6,7 @@
 
 #include "content_pack.hpp"
 #include "json_input.hpp"
+#include "json_sink.hpp"
 #include "limits.hpp"
 #include "phrase_matcher.hpp"
 #include "rubric.hpp"
@@ -41,7 +42,8 @@ struct CheckResult {
     std::string stretch_id;   // what_changed text when nothing is FLAGged
     std::string display;      // the metric, for "what improved" ("48 s")
     std::vector<std::pair<std::string, std::string>> values;  // template placeholders
-    std::string details;      // this check's metrics, a JSON object
+    // This check's metrics are the object details[check_name(check)] of the
+    // ScoreResult.
 };
 
 struct ScoreResult {
@@ -54,18 +56,23 @@ struct ScoreResult {
     std::vector<std::string> what_changed;
     std::string practice_rule;
     std::string model_used;
-    std::string details;  // every metric behind each verdict, a JSON object
+    JsonEvents details;  // every metric behind each verdict, a JSON object (one member per check)
 
     // The result as the JSON object residency.score() returns: keys
     // duration_s, duration_estimated, words, wpm, overall_score,
     // categories, what_changed, practice_rule, model_used, details.
+    // write() gives it as events (for building jsonb directly);
+    // to_json_text() is write() into a JsonTextSink.
+    void write(JsonSink& sink) const;
     std::string to_json_text() const;
     Json to_json() const { return Json::parse(to_json_text()); }
 };
 
 // A rubric compiled for scoring: one phrase automaton per question (the
 // rubric's lexicons plus that question's criteria keywords), built on first
-// use and kept. Not thread-safe; a Postgres backend has one thread.
+// use and kept, and the buffers score() works in, kept between calls so
+// that scoring allocates little. Not thread-safe, even score() on a const
+// Scorer; a Postgres backend has one thread.
 class Scorer {
 public:
     explicit Scorer(Rubric rubric);
@@ -84,12 +91,15 @@ public:
                       const Json* previous, const Limits& limits) const;
 
     struct Compiled;
+    struct Scratch;
 
 private:
     const Compiled& compiled(const QuestionSpec& question) const;
 
     Rubric rubric_;
     mutable std::map<std::string, std::unique_ptr<Compiled>> questions_;
+    mutable std::unique_ptr<Scratch> scratch_;  // buffers reused by score()
+    mutable std::uint32_t compiled_count_ = 0;
 };
 
 // The keywords of one evaluation criterion: its "[kw: a, b*, c d]" suffix

@@ -43,6 +43,38 @@ struct Transcript {
 
 Transcript tokenize(std::string_view utf8);
 
+// The same words without a string each: their normalised texts lie back to
+// back in one buffer. This is what the scorer reads; reusing one Words for
+// many answers reuses its buffers, so tokenizing allocates nothing once
+// they have grown.
+struct WordSpan {
+    std::uint32_t norm_begin;  // the normalised text: Words::norm[norm_begin, +norm_size)
+    std::uint32_t norm_size;
+    std::uint32_t begin;  // byte offsets of the word in the input
+    std::uint32_t end;
+    bool capitalized;  // the flags of Token
+    bool sentence_start;
+    bool has_letter;
+    char punct_before;
+    char punct_after;
+};
+
+struct Words {
+    std::vector<WordSpan> spans;
+    std::string norm;  // the texts back to back, then `padding` zero bytes
+    static constexpr std::size_t padding = 16;  // so a word's first 16 bytes can always be loaded
+    std::size_t sentences = 0;
+    std::size_t uppercase_letters = 0;
+    std::size_t lowercase_letters = 0;
+    std::string scratch;  // tokenize()'s own: the answer with its annotations blanked, when it has any
+
+    std::size_t size() const { return spans.size(); }
+    std::string_view text(std::size_t k) const { return {norm.data() + spans[k].norm_begin, spans[k].norm_size}; }
+};
+
+// Fills `out` (its previous words are dropped) with the words of `utf8`.
+void tokenize(std::string_view utf8, Words& out);
+
 // The word count of rule R3 (the same count tokenize() gives).
 std::size_t count_words(std::string_view utf8);
 

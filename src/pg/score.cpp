@@ -11,6 +11,7 @@
 #include "../core/scorer.hpp"
 #include "boundary.hpp"
 #include "datum.hpp"
+#include "jsonb_builder.hpp"
 #include "lookup.hpp"
 #include "module.hpp"
 #include "spi.hpp"
@@ -122,5 +123,7 @@ RESIDENCY_FUNCTION(residency_score)
     const Scorer& scorer = scorer_for(pack_id);
     QuestionSpec question = question_of(pack_id, question_id);
     ScoreResult result = scorer.score(question, content, duration, previous ? &*previous : nullptr, limits);
-    return jsonb_datum(result.to_json_text());
+    JsonbBuilder jsonb;  // the result straight into jsonb: no JSON text to parse again
+    result.write(jsonb);
+    return jsonb.finish();
 }

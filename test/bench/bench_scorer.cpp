@@ -65,6 +65,28 @@ void BM_Tokenize300(benchmark::State& state)
     state.SetItemsProcessed(state.iterations());
 }
 
+// The scorer's own path: the words into one reused buffer, no string each.
+void BM_TokenizeWords300(benchmark::State& state)
+{
+    std::vector<std::string> in = answers(64);
+    residency::Words words;
+    std::size_t i = 0;
+    for (auto _ : state) {
+        residency::tokenize(in[i++ % in.size()], words);
+        benchmark::DoNotOptimize(words.spans.data());
+    }
+    state.SetItemsProcessed(state.iterations());
+}
+
+void BM_CountWords300(benchmark::State& state)
+{
+    std::vector<std::string> in = answers(64);
+    std::size_t i = 0;
+    for (auto _ : state)
+        benchmark::DoNotOptimize(residency::count_words(in[i++ % in.size()]));
+    state.SetItemsProcessed(state.iterations());
+}
+
 void BM_Score300(benchmark::State& state)
 {
     residency::Scorer scorer(residency::default_rubric());
@@ -95,9 +117,28 @@ void BM_Score300Json(benchmark::State& state)
     state.SetItemsProcessed(state.iterations());
 }
 
+// Writing a result as JSON text, alone.
+void BM_ToJson300(benchmark::State& state)
+{
+    residency::Scorer scorer(residency::default_rubric());
+    residency::QuestionSpec q = question();
+    std::vector<residency::ScoreResult> results;
+    for (const std::string& a : answers(16))
+        results.push_back(scorer.score(q, a, 130.0, nullptr, residency::Limits{}));
+    std::size_t i = 0;
+    for (auto _ : state) {
+        std::string json = results[i++ % results.size()].to_json_text();
+        benchmark::DoNotOptimize(json);
+    }
+    state.SetItemsProcessed(state.iterations());
+}
+
 }  // namespace
 
 BENCHMARK(BM_Tokenize300);
+BENCHMARK(BM_TokenizeWords300);
+BENCHMARK(BM_CountWords300);
 BENCHMARK(BM_Score300)->Arg(1)->Arg(0)->ArgName("spoken");
 BENCHMARK(BM_Score300Json);
+BENCHMARK(BM_ToJson300);
 BENCHMARK_MAIN();
