@@ -22,6 +22,14 @@ namespace residency::pg {
 
 class JsonbBuilder final : public JsonSink {
 public:
+    // Room for a score result (a few hundred events, a few kB of text) from
+    // the start, so recording does not grow its buffers step by step.
+    JsonbBuilder()
+    {
+        events_.reserve(512);
+        text_.reserve(8192);
+    }
+
     void begin_object() override { add(Kind::begin_object); }
     void end_object() override { add(Kind::end_object); }
     void begin_array() override { add(Kind::begin_array); }
