@@ -44,3 +44,9 @@ $(OBJS): $(wildcard src/core/*.hpp src/pg/*.hpp)
 .PHONY: bench
 bench:
 	scripts/bench.sh
+
+# The product's main job on its embedded default: a throwaway cluster, the
+# bundled content pack, a demo drill through the API (scripts/demo.sh).
+.PHONY: demo
+demo:
+	scripts/demo.sh

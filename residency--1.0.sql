@@ -15,7 +15,9 @@ COMMENT ON SCHEMA residency_api IS 'residency: the API PostgREST exposes (db-sch
 -------------------------------------------------------------------------------
 -- Roles. PostgREST and Supabase use anon, authenticated and service_role.
 -- They are never altered or dropped here; where one is missing (plain
--- PostgreSQL) it is created NOLOGIN, as Supabase creates it.
+-- PostgreSQL) it is created NOLOGIN, as Supabase creates it, and the install
+-- says so in a WARNING: CREATE EXTENSION raises client_min_messages to
+-- WARNING while the script runs, so a NOTICE would reach no one.
 -------------------------------------------------------------------------------
 DO $roles$
 DECLARE
@@ -25,7 +27,7 @@ BEGIN
     LOOP
         IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = r.name) THEN
             EXECUTE format('CREATE ROLE %I NOLOGIN NOINHERIT%s', r.name, CASE WHEN r.bypass THEN ' BYPASSRLS' ELSE '' END);
-            RAISE NOTICE 'residency: created role % (NOLOGIN%)', r.name, CASE WHEN r.bypass THEN ', BYPASSRLS' ELSE '' END;
+            RAISE WARNING 'residency: created role % (NOLOGIN%)', r.name, CASE WHEN r.bypass THEN ', BYPASSRLS' ELSE '' END;
         END IF;
     END LOOP;
 END
@@ -310,11 +312,25 @@ END
 $$;
 
 -- The caller's session, locked; PT404 when missing or another user's.
+-- A required argument that is NULL: 22023 (HTTP 400), before any lookup
+-- would turn it into "not found".
+CREATE FUNCTION residency.require_argument(is_null boolean, name text) RETURNS void
+LANGUAGE plpgsql IMMUTABLE SET search_path = '' AS $$
+BEGIN
+    IF is_null THEN
+        RAISE EXCEPTION '% is required', name USING ERRCODE = '22023',
+            DETAIL = pg_catalog.format('%s was null.', name),
+            HINT = pg_catalog.format('Pass %s.', name);
+    END IF;
+END
+$$;
+
 CREATE FUNCTION residency.own_session(session_id uuid, caller uuid) RETURNS residency.drill_sessions
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = '' AS $$
 DECLARE
     s residency.drill_sessions;
 BEGIN
+    PERFORM residency.require_argument(session_id IS NULL, 'session_id');
     SELECT * INTO s FROM residency.drill_sessions AS d
     WHERE d.id = own_session.session_id AND d.user_id = caller FOR UPDATE;
     IF NOT FOUND THEN
@@ -344,6 +360,7 @@ DECLARE
     caller uuid := (residency.require_user()).user_id;
     s residency.drill_sessions;
 BEGIN
+    PERFORM residency.require_argument(question_id IS NULL, 'question_id');
     -- One statement: the question check and rule S1's choice of the active
     -- pack read the same snapshot, so an activation committing in between
     -- cannot turn a PT404 into the trigger's 23514.
@@ -474,6 +491,7 @@ LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = '' AS $$
 DECLARE
     p residency.content_packs;
 BEGIN
+    PERFORM residency.require_argument(pack_id IS NULL, 'pack_id');
     SELECT * INTO p FROM residency.content_packs AS c
     WHERE c.id = own_pack.pack_id AND c.uploaded_by = caller FOR UPDATE;
     IF NOT FOUND THEN
@@ -606,6 +624,7 @@ DECLARE
     detail text;
 BEGIN
     PERFORM residency.require_service_role();
+    PERFORM residency.require_argument(session_id IS NULL, 'session_id');
     SELECT * INTO s FROM residency.drill_sessions AS d WHERE d.id = record_evaluation.session_id FOR UPDATE;
     IF NOT FOUND THEN
         RAISE EXCEPTION 'drill session not found' USING ERRCODE = 'PT404',
@@ -656,6 +675,7 @@ DECLARE
     s residency.drill_sessions;
 BEGIN
     PERFORM residency.require_service_role();
+    PERFORM residency.require_argument(session_id IS NULL, 'session_id');
     IF reason IS NULL OR pg_catalog.btrim(reason) = '' THEN
         RAISE EXCEPTION 'reason is required' USING ERRCODE = '22023',
             HINT = 'Say why the evaluation failed; it is kept in the session''s metadata.';
@@ -710,6 +730,7 @@ DECLARE
     u residency.users;
 BEGIN
     PERFORM residency.require_service_role();
+    PERFORM residency.require_argument(user_id IS NULL, 'user_id');
     IF level IS NULL OR level NOT IN ('LOCKED', 'BASIC', 'PRO') THEN
         RAISE EXCEPTION 'invalid entitlement level' USING ERRCODE = '22023',
             DETAIL = pg_catalog.format('%L is not one of LOCKED, BASIC, PRO.', level);
@@ -924,7 +945,7 @@ GRANT EXECUTE ON FUNCTION
     residency_api.fail_evaluation(uuid, text), residency.fail_evaluation(uuid, text),
     residency_api.fail_stale_processing(interval), residency.fail_stale_processing(interval),
     residency_api.set_entitlement(uuid, text, text), residency.set_entitlement(uuid, text, text),
-    residency.require_service_role()
+    residency.require_service_role(), residency.require_argument(boolean, text)
 TO service_role;
 GRANT SELECT ON residency_api.questions, residency_api.my_sessions, residency_api.my_evaluations TO authenticated, service_role;
 

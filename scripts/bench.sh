@@ -27,7 +27,8 @@ scripts/setup.sh >/dev/null
 make -s -j"$(nproc)"
 if [ "$(id -u)" -eq 0 ]; then make -s install; else sudo make -s install; fi
 export RESIDENCY_CLUSTER_DIR=${RESIDENCY_CLUSTER_DIR:-/tmp/residency-bench-$$}
-eval "$(scripts/cluster.sh start)"
+cluster_env=$(scripts/cluster.sh start)  # a failed start stops the script here (set -e)
+eval "$cluster_env"
 trap 'scripts/cluster.sh stop' EXIT
 
 PSQL=(psql -X -q -v ON_ERROR_STOP=1)

@@ -44,7 +44,8 @@ done
 
 step "throwaway cluster"
 export RESIDENCY_CLUSTER_DIR=${RESIDENCY_CLUSTER_DIR:-/tmp/residency-test-$$}
-eval "$(scripts/cluster.sh start)"
+cluster_env=$(scripts/cluster.sh start)  # a failed start stops the script here (set -e)
+eval "$cluster_env"
 cleanup() { scripts/cluster.sh stop; }
 trap cleanup EXIT
 

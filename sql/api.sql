@@ -361,6 +361,31 @@ BEGIN; :as_basic \gset
 SELECT status FROM residency_api.start_drill(question_id => NULL);
 \echo :SQLSTATE
 ROLLBACK;
+-- a NULL id is a bad request (22023, HTTP 400), not "not found"
+BEGIN; :as_basic \gset
+SELECT word_count FROM residency_api.submit_response(session_id => NULL, content => 'I paged the senior.');
+\echo :SQLSTATE
+ROLLBACK;
+BEGIN; :as_basic \gset
+SELECT overall_score FROM residency_api.evaluate_session(session_id => NULL);
+\echo :SQLSTATE
+ROLLBACK;
+BEGIN; :as_author \gset
+SELECT status FROM residency_api.activate_content_pack(pack_id => NULL);
+\echo :SQLSTATE
+ROLLBACK;
+BEGIN; :as_service \gset
+SELECT overall_score FROM residency_api.record_evaluation(session_id => NULL, result => '{}');
+\echo :SQLSTATE
+ROLLBACK;
+BEGIN; :as_service \gset
+SELECT status FROM residency_api.fail_evaluation(session_id => NULL, reason => 'speech-to-text timed out');
+\echo :SQLSTATE
+ROLLBACK;
+BEGIN; :as_service \gset
+SELECT email FROM residency_api.set_entitlement(user_id => NULL, level => 'BASIC');
+\echo :SQLSTATE
+ROLLBACK;
 -- LOCKED: 402
 BEGIN; :as_locked \gset
 SELECT status FROM residency_api.start_drill(question_id => 'conf-disagree-attending');

@@ -127,8 +127,8 @@ SELECT set_eq(
     $$SELECT function FROM function_execute WHERE role = 'service_role'$$,
     $$SELECT function FROM user_facing UNION ALL SELECT function FROM worker
       UNION ALL VALUES ('residency.uid()'), ('residency.score(uuid,text,text,numeric,jsonb)'),
-                       ('residency.require_service_role()')$$,
-    'service_role may execute the user-facing and worker API, uid(), score() and require_service_role()');
+                       ('residency.require_service_role()'), ('residency.require_argument(boolean,text)')$$,
+    'service_role may execute the user-facing and worker API, uid(), score(), require_service_role() and require_argument()');
 SELECT is_empty(
     $$SELECT p.oid::regprocedure::text FROM pg_catalog.pg_proc AS p
       WHERE p.pronamespace IN ('residency'::regnamespace, 'residency_api'::regnamespace)
