@@ -842,10 +842,16 @@ CREATE VIEW residency_api.my_sessions WITH (security_invoker = true) AS
 SELECT s.* FROM residency.drill_sessions AS s WHERE s.user_id = (SELECT residency.uid());
 COMMENT ON VIEW residency_api.my_sessions IS 'Your drill sessions.';
 
+-- The session's columns come from a LATERAL sub-select fenced with OFFSET 0,
+-- so it stays a per-row primary-key probe: "newest 20" then walks
+-- evaluation_results_user_created in order and stops after 20 rows. As a
+-- plain join the planner, misjudging the join of both tables' per-user rows,
+-- read all of the user's evaluations and sessions and sorted them (B5).
 CREATE VIEW residency_api.my_evaluations WITH (security_invoker = true) AS
 SELECT e.*, s.question_id, s.content_pack_id
 FROM residency.evaluation_results AS e
-JOIN residency.drill_sessions AS s ON s.id = e.session_id
+CROSS JOIN LATERAL (SELECT d.question_id, d.content_pack_id FROM residency.drill_sessions AS d
+                    WHERE d.id = e.session_id OFFSET 0) AS s
 WHERE e.user_id = (SELECT residency.uid());
 COMMENT ON VIEW residency_api.my_evaluations IS 'Your evaluations, with the question they answer.';
 

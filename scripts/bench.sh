@@ -84,7 +84,7 @@ b4_log=$(mktemp -d)
 b4_tps=$( (cd "$b4_log" && pgbench -n -M extended -c 4 -j 2 -T "${BENCH_B4_SECONDS:-30}" -l --log-prefix=b4 \
     -f "$OLDPWD/test/bench/b4_drill.sql" b4 2>&1) | awk '/^tps/ {printf "%.0f", $3}')
 read -r b4_p50 b4_p95 b4_p99 < <(cat "$b4_log"/b4* | awk '{print $3}' | sort -n |
-    awk '{a[NR] = $1} END {printf "%.1f %.1f %.1f", a[int(NR * 0.50)] / 1000, a[int(NR * 0.95)] / 1000, a[int(NR * 0.99)] / 1000}')
+    awk '{a[NR] = $1} END {printf "%.1f %.1f %.1f\n", a[int(NR * 0.50)] / 1000, a[int(NR * 0.95)] / 1000, a[int(NR * 0.99)] / 1000}')
 rm -rf "$b4_log"
 
 # B5: execution time of the RLS read, median of 11 runs, and its plan

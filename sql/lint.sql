@@ -184,6 +184,8 @@ SELECT
         JOIN pg_index AS i ON i.indexrelid = ic.oid
         JOIN pg_attribute AS a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0]
         WHERE i.indrelid = 'residency.evaluation_results'::regclass AND a.attname = 'user_id')) AS evaluations_by_user_index,
+    -- walked newest first: no sort of all the user's rows
+    NOT bool_or(line ~ '^\s*(->\s*)?Sort\M') AS newest_first_without_sort,
     -- and no table is read whole
     NOT bool_or(line ~ 'Seq Scan on drill_sessions') AS no_seq_scan_drill_sessions,
     NOT bool_or(line ~ 'Seq Scan on evaluation_results') AS no_seq_scan_evaluation_results
