@@ -344,14 +344,23 @@ $$;
 
 -- The latest completed evaluation of the caller for the same question, in
 -- the shape residency.score() reads as "previous".
+-- Served by drill_sessions_last_completed: the newest matching session is
+-- the first index entry, and only its evaluation is read.
+CREATE INDEX drill_sessions_last_completed ON residency.drill_sessions
+    (user_id, content_pack_id, question_id, completed_at DESC) WHERE status = 'COMPLETED';
+-- PL/pgSQL rather than SQL so that the plan is cached for the backend, not
+-- made again in every drill's transaction.
 CREATE FUNCTION residency.previous_result(caller uuid, pack_id uuid, question_id text, before_session uuid)
-RETURNS jsonb LANGUAGE sql STABLE SECURITY DEFINER SET search_path = '' AS $$
-    SELECT pg_catalog.jsonb_build_object('categories', e.categories, 'details', e.details)
-    FROM residency.drill_sessions AS s
-    JOIN residency.evaluation_results AS e ON e.session_id = s.id
-    WHERE s.user_id = caller AND s.content_pack_id = pack_id AND s.question_id = previous_result.question_id
-      AND s.status = 'COMPLETED' AND s.id <> before_session
-    ORDER BY s.completed_at DESC LIMIT 1
+RETURNS jsonb LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = '' AS $$
+BEGIN
+    RETURN (SELECT pg_catalog.jsonb_build_object('categories', e.categories, 'details', e.details)
+            FROM (SELECT s.id FROM residency.drill_sessions AS s
+                  WHERE s.user_id = caller AND s.content_pack_id = pack_id
+                    AND s.question_id = previous_result.question_id
+                    AND s.status = 'COMPLETED' AND s.id <> before_session
+                  ORDER BY s.completed_at DESC LIMIT 1) AS last
+            JOIN residency.evaluation_results AS e ON e.session_id = last.id);
+END
 $$;
 
 CREATE FUNCTION residency.start_drill(question_id text) RETURNS residency.drill_sessions

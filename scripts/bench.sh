@@ -75,6 +75,7 @@ b2_tokenize=$(b2_rate BM_Tokenize300); b2_json=$(b2_rate BM_Score300Json)
 # B2 through SQL: backend CPU per answer over 2,000 answers, median of 3
 b2_sql_us=$("${PSQL[@]}" -At -d bench -c "SELECT bare.b2_sql_us(2000)" -c "SELECT bare.b2_sql_us(2000)" -c "SELECT bare.b2_sql_us(2000)" | sort -n | sed -n 2p)
 b2_sql=$(awk -v us="$b2_sql_us" 'BEGIN {printf "%.0f", 1e6 / us}')
+b2_sql_us=$(awk -v us="$b2_sql_us" 'BEGIN {printf "%.1f", us}')
 pack_kb=$("${PSQL[@]}" -At -d bench -c "SELECT octet_length(body) / 1024 FROM bare.pack_source WHERE n = 2000")
 
 # B4: drills per second and latency percentiles of whole drills (both requests)

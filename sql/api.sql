@@ -582,6 +582,11 @@ SELECT e2.overall_score > e1.overall_score AS better_than_first,
        jsonb_typeof(e1.details -> 'improvement') = 'null' AS first_had_none
 FROM residency.evaluation_results AS e1, residency.evaluation_results AS e2
 WHERE e1.session_id = :'s_typed' AND e2.session_id = :'s_second';
+-- the result a third attempt is compared with is the newest completed one
+SELECT residency.previous_result(s.user_id, s.content_pack_id, s.question_id, gen_random_uuid())
+         = jsonb_build_object('categories', e2.categories, 'details', e2.details) AS compares_with_newest
+FROM residency.drill_sessions AS s JOIN residency.evaluation_results AS e2 ON e2.session_id = s.id
+WHERE s.id = :'s_second';
 SELECT s.status, r.word_count, r.audio_url IS NULL AS typed
 FROM residency.drill_sessions AS s JOIN residency.drill_responses AS r ON r.session_id = s.id WHERE s.id = :'s_second';
 -- no content (audio only): 409, and nothing is stored

@@ -3,6 +3,7 @@
 #include "boundary.hpp"
 #include "clock.hpp"
 #include "datum.hpp"
+#include "lookup.hpp"
 #include "spi.hpp"
 
 namespace residency::pg {
@@ -17,13 +18,6 @@ Statement upsert_cache(
     "  expires_at = excluded.expires_at, last_updated = excluded.last_updated",
     {UUIDOID, TEXTOID, INT8OID});
 
-Statement read_cache(
-    "SELECT c.entitlement_level, c.expires_at > $2 AS fresh, u.entitlement_level "
-    "FROM (SELECT 1) AS one "
-    "LEFT JOIN residency.entitlement_cache AS c ON c.user_id = $1 "
-    "LEFT JOIN residency.users AS u ON u.id = $1 AND (c.user_id IS NULL OR c.expires_at <= $2)",
-    {UUIDOID, INT8OID});
-
 }  // namespace
 
 void write_entitlement_cache(Oid run_as, Datum user_id, std::string_view level)
@@ -36,21 +30,24 @@ void write_entitlement_cache(Oid run_as, Datum user_id, std::string_view level)
 
 std::optional<std::string> cached_entitlement(Datum user_id)
 {
+    // Every API call reads the caller's level, so both reads go straight to
+    // the primary keys (lookup.hpp) rather than through SPI and the executor.
     std::int64_t now = unix_seconds(wall_clock());
-    SpiConnection spi;
-    spi.execute(read_cache, {{user_id}, {Int64GetDatum(now)}}, true);
-    std::optional<std::string> cached = spi.text(0, 1);
-    bool fresh = spi.boolean(0, 2);
-    std::optional<std::string> level = spi.text(0, 3);
-    if (cached && fresh) {
-        spi.finish();
-        return cached;
-    }
+    LookupResult cached = lookup_row("entitlement_cache", "entitlement_cache_pkey", {user_id},
+                                     {"entitlement_level", "expires_at"});
+    if (cached.found && !cached.nulls[0] && !cached.nulls[1] && DatumGetInt64(cached.values[1]) > now)
+        return std::string(text_view(cached.values[0]));
     // Missing or expired: the users row is the truth; write it back when
     // this transaction may write (a PostgREST GET runs read-only).
-    if (level && !XactReadOnly)
-        spi.execute(upsert_cache, {{user_id}, {text_datum(*level)}, {Int64GetDatum(now)}}, false);
-    spi.finish();
+    LookupResult user = lookup_row("users", "users_pkey", {user_id}, {"entitlement_level"});
+    if (!user.found || user.nulls[0])
+        return std::nullopt;
+    std::string level(text_view(user.values[0]));
+    if (!XactReadOnly) {
+        SpiConnection spi;
+        spi.execute(upsert_cache, {{user_id}, {text_datum(level)}, {Int64GetDatum(now)}}, false);
+        spi.finish();
+    }
     return level;
 }
 
