@@ -197,3 +197,28 @@ SELECT count(*) AS shown,
 FROM (SELECT * FROM residency_api.my_evaluations ORDER BY created_at DESC LIMIT 20) AS e;
 SELECT count(*) AS all_own_evaluations FROM residency_api.my_evaluations;
 ROLLBACK;
+
+-------------------------------------------------------------------------------
+-- Every evaluation reads the caller's previous attempt at the question
+-- (residency.previous_result). Its query, taken from the function itself and
+-- planned generically as PL/pgSQL plans it after a few calls, must take the
+-- first entry of drill_sessions_last_completed: no sort of the user's
+-- history, however long it is.
+-------------------------------------------------------------------------------
+SELECT regexp_replace(regexp_replace(regexp_replace(regexp_replace(
+           substring(prosrc FROM 'RETURN \((.*)\);'),
+           '\mprevious_result\.question_id\M', '$3', 'g'), '\mcaller\M', '$1', 'g'),
+           '\mpack_id\M', '$2', 'g'), '\mbefore_session\M', '$4', 'g') AS previous_query
+FROM pg_proc WHERE oid = 'residency.previous_result(uuid, uuid, text, uuid)'::regprocedure \gset
+PREPARE previous(uuid, uuid, text, uuid) AS :previous_query;
+SET plan_cache_mode = force_generic_plan;
+CREATE TEMP TABLE previous_plan AS
+SELECT line FROM pg_temp.plan_of(format('EXECUTE previous(%L, %L, %L, %L)',
+    (SELECT id FROM residency.users WHERE email = 'user7@example.org'), '00000000-0000-0000-0000-0000000000c0',
+    (SELECT question_id FROM residency.drill_sessions ORDER BY id LIMIT 1), gen_random_uuid())) AS line;
+RESET plan_cache_mode;
+SELECT bool_or(line ~ 'Index Scan using drill_sessions_last_completed on drill_sessions') AS newest_attempt_by_index,
+       NOT bool_or(line ~ '^\s*(->\s*)?Sort\M') AS previous_without_sort,
+       NOT bool_or(line ~ 'Seq Scan') AS previous_without_seq_scan
+FROM previous_plan;
+DEALLOCATE previous;
