@@ -329,6 +329,42 @@ const Scorer::Compiled& Scorer::compiled(const QuestionSpec& q) const
 
 namespace {
 
+// A concrete detail, with its first 16 bytes as two big-endian integers
+// (zero past its end): sorting the details in byte order is then mostly
+// integer compares, not a call to memcmp each. A word has no zero byte, so
+// two words of up to 16 bytes are equal exactly when their keys are.
+struct Detail {
+    std::uint64_t hi, lo;
+    std::string_view word;
+
+    explicit Detail(std::string_view w)
+        : hi(big_endian_prefix(w)), lo(w.size() > 8 ? big_endian_prefix(w.substr(8)) : 0), word(w)
+    {
+    }
+    bool operator<(const Detail& o) const
+    {
+        if (hi != o.hi)
+            return hi < o.hi;
+        if (lo != o.lo)
+            return lo < o.lo;
+        return (word.size() > 16 || o.word.size() > 16) && word < o.word;
+    }
+    bool operator==(const Detail& o) const
+    {
+        return hi == o.hi && lo == o.lo && ((word.size() <= 16 && o.word.size() <= 16) || word == o.word);
+    }
+
+private:
+    // The first 8 bytes of `w`, zero-filled, the first byte highest.
+    static std::uint64_t big_endian_prefix(std::string_view w)
+    {
+        std::uint64_t v = 0;
+        for (std::size_t k = 0; k < 8; ++k)
+            v = v << 8 | (k < w.size() ? static_cast<unsigned char>(w[k]) : 0u);
+        return v;
+    }
+};
+
 // Everything the checks read, gathered in one pass over the answer.
 struct Signals {
     std::int64_t words = 0;
@@ -345,7 +381,7 @@ struct Signals {
     std::vector<std::vector<std::int64_t>> part_positions;  // token indexes of each structure part's cues
     std::vector<std::int64_t> i_action_positions;
     std::vector<std::string> criterion_match;  // matched keyword per criterion, empty if none
-    std::vector<std::string_view> details;     // distinct concrete details, views of the answer's words
+    std::vector<Detail> details;               // distinct concrete details, views of the answer's words
     bool caps_reliable = false;
 
     // Ready for the next answer, keeping the vectors' buffers.
@@ -600,7 +636,7 @@ ScoreResult Scorer::score(const QuestionSpec& q, std::string_view answer, std::o
     std::vector<std::uint8_t>& i_word = x.i_word;
     past.assign(n, 0);
     i_word.assign(n, 0);
-    std::vector<std::string_view>& details = s.details;
+    std::vector<Detail>& details = s.details;
     s.part_positions.resize(c.parts ? c.parts->size() : 0);
     s.criterion_match.assign(c.criteria.size(), std::string());
     for (const auto& m : matches) {
@@ -628,7 +664,7 @@ ScoreResult Scorer::score(const QuestionSpec& q, std::string_view answer, std::o
             past[m.first] = 1;
             break;
         case Lexicon::detail_word:
-            details.push_back(t.text(m.first));
+            details.emplace_back(t.text(m.first));
             break;
         case Lexicon::structure_cue:
             s.part_positions[p.index].push_back(m.first);
@@ -666,16 +702,12 @@ ScoreResult Scorer::score(const QuestionSpec& q, std::string_view answer, std::o
     for (std::size_t k = 0; k < n; ++k) {
         const WordSpan& tok = t.spans[k];
         if (!tok.has_letter)
-            details.push_back(t.text(k));
+            details.emplace_back(t.text(k));
         else if (s.caps_reliable && tok.capitalized && !tok.sentence_start && !i_word[k] && !consumed[k])
-            details.push_back(t.text(k));
+            details.emplace_back(t.text(k));
     }
     // distinct, in byte order (as a std::set<std::string> would hold them)
-    std::sort(details.begin(), details.end(), [](std::string_view a, std::string_view b) {
-        // byte order; most pairs differ in their first byte (no word is empty)
-        unsigned char a0 = static_cast<unsigned char>(a[0]), b0 = static_cast<unsigned char>(b[0]);
-        return a0 != b0 ? a0 < b0 : a < b;
-    });
+    std::sort(details.begin(), details.end());
     details.erase(std::unique(details.begin(), details.end()), details.end());
 
     // -----------------------------------------------------------------------
@@ -1002,7 +1034,7 @@ ScoreResult Scorer::score(const QuestionSpec& q, std::string_view answer, std::o
             w.field("hit", hit).field("total", total).field("coverage", coverage, 2);
             w.field("concrete_details", detail_count).key("detail_examples").begin_array();
             for (std::size_t k = 0; k < s.details.size() && k < 5; ++k)
-                w.value(s.details[k]);
+                w.value(s.details[k].word);
             w.end_array();
             w.field("caps_reliable", s.caps_reliable);
         });
