@@ -499,6 +499,7 @@ struct Scorer::Scratch {
     Words words;
     std::vector<std::uint32_t> symbols;
     std::vector<PhraseMatcher::Match> matches;
+    std::array<std::vector<PhraseMatcher::Match>, 4> consuming;  // matches of each consuming lexicon, by priority
     std::vector<std::int8_t> consumed;
     std::vector<std::uint8_t> past, i_word;
     Signals signals;
@@ -585,9 +586,19 @@ ScoreResult Scorer::score(const QuestionSpec& q, std::string_view answer, std::o
         for (std::uint32_t k = m.first; k < m.first + m.length; ++k)
             consumed[k] = as;
     };
-    for (Lexicon pass : {Lexicon::flagged, Lexicon::hedge, Lexicon::filler_core, Lexicon::filler_discourse}) {
-        for (const auto& m : matches) {
-            if (c.lexicon_of[m.pattern] != pass || !free_span(m))
+    // Most matches are of other lexicons: the consuming ones are gathered,
+    // in order, in one scan, rather than each pass scanning every match.
+    constexpr Lexicon passes[] = {Lexicon::flagged, Lexicon::hedge, Lexicon::filler_core, Lexicon::filler_discourse};
+    for (auto& list : x.consuming)
+        list.clear();
+    for (const auto& m : matches)
+        for (std::size_t k = 0; k < x.consuming.size(); ++k)
+            if (c.lexicon_of[m.pattern] == passes[k])
+                x.consuming[k].push_back(m);
+    for (std::size_t k = 0; k < x.consuming.size(); ++k) {
+        const Lexicon pass = passes[k];
+        for (const auto& m : x.consuming[k]) {
+            if (!free_span(m))
                 continue;
             const PatternInfo& p = c.patterns[m.pattern];
             if (pass == Lexicon::flagged) {
