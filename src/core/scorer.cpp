@@ -523,7 +523,10 @@ ScoreResult Scorer::score(const QuestionSpec& q, std::string_view answer, std::o
     if (answer.find_first_not_of(" \t\n\r\f\v") == std::string_view::npos)
         throw Error(sqlstate::invalid_parameter_value, "answer is blank", "There is nothing to score.",
                     "Send the answer's text or transcript.");
-    if (std::size_t chars = count_chars(answer); chars > limits.max_answer_chars)
+    // A code point is at least one byte: only an answer of more bytes than
+    // the limit can have too many characters, and only then are they counted.
+    if (std::size_t chars = answer.size() > limits.max_answer_chars ? count_chars(answer) : 0;
+        chars > limits.max_answer_chars)
         throw Error(sqlstate::payload_too_large, "answer is too long",
                     "The answer has " + std::to_string(chars) + " characters; the limit is " +
                         std::to_string(limits.max_answer_chars) + " (residency.max_answer_chars).",
