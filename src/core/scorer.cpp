@@ -646,14 +646,13 @@ ScoreResult Scorer::score(const QuestionSpec& q, std::string_view answer, std::o
     // "Most often" lists fillers by count, ties in the phrases' byte order.
     std::sort(s.filler_counts.begin(), s.filler_counts.end());
     // A word said twice in a row ("I I", "the the") is a stutter.
-    // Equal words have equal symbols, so most pairs are told apart by their
-    // sizes and symbols without reading their texts.
+    // Sizes, then first bytes: most pairs differ there, before a call to
+    // memcmp (comparing symbols first was slower: most words have symbol 0).
     for (std::size_t k = 1; k < n; ++k) {
-        if (t.spans[k].norm_size != t.spans[k - 1].norm_size || symbols[k] != symbols[k - 1])
-            continue;
         std::string_view w = t.text(k);
-        if (w == t.text(k - 1) && t.spans[k].has_letter && !consumed[k] && !consumed[k - 1] &&
-            !in(w, stutter_exceptions))
+        std::string_view before = t.text(k - 1);
+        if (w.size() == before.size() && w[0] == before[0] && w == before && t.spans[k].has_letter &&
+            !consumed[k] && !consumed[k - 1] && !in(w, stutter_exceptions))
             ++s.stutters;
     }
 
