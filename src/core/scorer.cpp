@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <cstring>
 #include <set>
+#include <unordered_map>
 
 namespace residency {
 
@@ -269,8 +270,92 @@ QuestionKind question_kind(const QuestionSpec& q, const Rubric& rubric)
 }
 
 // ---------------------------------------------------------------------------
+// The rubric's texts, ready to fill.
 
-Scorer::Scorer(Rubric rubric) : rubric_(std::move(rubric)) {}
+namespace {
+
+using Placeholders = std::vector<std::pair<std::string, std::string>>;
+
+// A note, fix or practice text cut once at its "{name}" placeholders, so
+// that filling it appends its pieces: fill_template() searched the text for
+// braces on every call. The output is fill_template()'s: a placeholder
+// without a value stays as it is, and a '{' without a '}' is text.
+class TextTemplate {
+public:
+    explicit TextTemplate(std::string_view text) : size_(text.size())
+    {
+        std::size_t done = 0;  // text[0, done) is in pieces_
+        std::size_t open = text.find('{');
+        while (open != std::string_view::npos) {
+            std::size_t close = text.find('}', open + 1);
+            if (close == std::string_view::npos)
+                break;
+            std::string_view name = text.substr(open + 1, close - open - 1);
+            // "{a{b}": no value is named "a{b"; the placeholder is "{b}"
+            if (name.find('{') != std::string_view::npos) {
+                open = text.find('{', open + 1);
+                continue;
+            }
+            pieces_.push_back({text.substr(done, open - done), name, true});
+            done = close + 1;
+            open = text.find('{', done);
+        }
+        pieces_.push_back({text.substr(done), {}, false});
+    }
+
+    std::string fill(const Placeholders& values) const
+    {
+        std::string out;
+        out.reserve(size_ + 32);
+        for (const Piece& p : pieces_) {
+            out += p.literal;
+            if (!p.placeholder)
+                continue;
+            auto it = std::find_if(values.begin(), values.end(), [&](const auto& v) { return v.first == p.name; });
+            if (it != values.end()) {
+                out += it->second;
+            } else {
+                out += '{';
+                out += p.name;
+                out += '}';
+            }
+        }
+        return out;
+    }
+
+private:
+    struct Piece {
+        std::string_view literal;  // the text before the placeholder
+        std::string_view name;
+        bool placeholder;  // false for the text after the last one
+    };
+    std::vector<Piece> pieces_;
+    std::size_t size_;  // of the whole text
+};
+
+// Templates by id; views of the Scorer's rubric, which never changes.
+using TextTable = std::unordered_map<std::string_view, TextTemplate>;
+
+TextTable text_table(const std::map<std::string, std::string>& texts)
+{
+    TextTable out;
+    for (const auto& [id, text] : texts)
+        out.emplace(id, TextTemplate(text));
+    return out;
+}
+
+}  // namespace
+
+struct Scorer::Texts {
+    TextTable notes, fixes, practice;
+};
+
+Scorer::Scorer(Rubric rubric)
+    : rubric_(std::move(rubric)),
+      texts_(std::make_unique<Texts>(
+          Texts{text_table(rubric_.notes), text_table(rubric_.fixes), text_table(rubric_.practice)}))
+{
+}
 Scorer::~Scorer() = default;
 
 const Scorer::Compiled& Scorer::compiled(const QuestionSpec& q) const
@@ -431,7 +516,6 @@ bool in(std::string_view w, const std::string_view (&list)[N])
 
 // A check's template placeholders, from name, value, name, value...: each
 // value is moved in (an initializer list would copy every string).
-using Placeholders = std::vector<std::pair<std::string, std::string>>;
 inline void add_values(Placeholders&) {}
 template <class... Rest>
 void add_values(Placeholders& out, const char* name, std::string value, Rest&&... rest)
@@ -751,11 +835,11 @@ ScoreResult Scorer::score(const QuestionSpec& q, std::string_view answer, std::o
     double per100 = s.words > 0 ? 100.0 / static_cast<double>(s.words) : 0;
     bool too_short = s.words < r.short_words;
 
-    auto text = [&](const std::map<std::string, std::string>& texts, const std::string& id,
-                    const std::vector<std::pair<std::string, std::string>>& values) {
+    auto text = [&](const TextTable& texts, std::string_view id, const Placeholders& values) {
         auto it = texts.find(id);
-        return it == texts.end() ? std::string() : fill_template(it->second, values);
+        return it == texts.end() ? std::string() : it->second.fill(values);
     };
+    const Texts& texts = *texts_;
     // Fills what every check has: score, PASS, note, and its details object
     // (the metrics written by `metrics`, then score, outcome and display).
     auto finish = [&](CheckResult& cr, Check check, int score, auto&& metrics) {
@@ -763,7 +847,7 @@ ScoreResult Scorer::score(const QuestionSpec& q, std::string_view answer, std::o
         cr.score = std::clamp(score, 0, 100);
         cr.pass = cr.score >= 70;
         cr.values.emplace_back("expected", expected);
-        cr.note = text(r.notes, cr.outcome, cr.values);
+        cr.note = text(texts.notes, cr.outcome, cr.values);
         JsonEvents& w = x.check_details[static_cast<std::size_t>(check)];
         w.clear();
         w.begin_object();
@@ -1072,7 +1156,7 @@ ScoreResult Scorer::score(const QuestionSpec& q, std::string_view answer, std::o
             cr.score = std::min(cr.score, 40);
             cr.pass = false;
             cr.outcome = "short";
-            cr.note = text(r.notes, "short",
+            cr.note = text(texts.notes, "short",
                            {{"words", std::to_string(s.words)}, {"word_count", word_count_text(s.words)}});
         }
     }
@@ -1142,7 +1226,7 @@ ScoreResult Scorer::score(const QuestionSpec& q, std::string_view answer, std::o
             bool metric = !best_before.empty() && !cr.display.empty();
             std::string name(check_name(cr.check));
             out.what_changed.push_back(
-                text(r.fixes, "improved",
+                text(texts.fixes, "improved",
                      {{"check", name},
                       {"before", metric ? best_before : "score " + std::to_string(best_prev)},
                       {"after", metric ? cr.display : "score " + std::to_string(cr.score)}}));
@@ -1156,7 +1240,7 @@ ScoreResult Scorer::score(const QuestionSpec& q, std::string_view answer, std::o
     for (int k : flagged) {
         if (out.what_changed.size() >= 3)
             break;
-        std::string fix = text(r.fixes, out.checks[k].fix_id, out.checks[k].values);
+        std::string fix = text(texts.fixes, out.checks[k].fix_id, out.checks[k].values);
         if (!fix.empty() && std::find(out.what_changed.begin(), out.what_changed.end(), fix) == out.what_changed.end())
             out.what_changed.push_back(fix);
     }
@@ -1166,11 +1250,11 @@ ScoreResult Scorer::score(const QuestionSpec& q, std::string_view answer, std::o
             if (out.checks[k].weight > 0 && out.checks[k].score < 90 &&
                 (lowest < 0 || out.checks[k].score < out.checks[lowest].score))
                 lowest = k;
-        out.what_changed.push_back(lowest >= 0 ? text(r.fixes, out.checks[lowest].stretch_id, out.checks[lowest].values)
-                                               : text(r.fixes, "maintain", {{"expected", expected}}));
+        out.what_changed.push_back(lowest >= 0 ? text(texts.fixes, out.checks[lowest].stretch_id, out.checks[lowest].values)
+                                               : text(texts.fixes, "maintain", {{"expected", expected}}));
     }
-    out.practice_rule = flagged.empty() ? text(r.practice, "maintain", {{"expected", expected}})
-                                        : text(r.practice, out.checks[flagged.front()].practice_id,
+    out.practice_rule = flagged.empty() ? text(texts.practice, "maintain", {{"expected", expected}})
+                                        : text(texts.practice, out.checks[flagged.front()].practice_id,
                                                out.checks[flagged.front()].values);
 
     JsonEvents& w = out.details;

@@ -92,11 +92,13 @@ public:
 
     struct Compiled;
     struct Scratch;
+    struct Texts;
 
 private:
     const Compiled& compiled(const QuestionSpec& question) const;
 
     Rubric rubric_;
+    std::unique_ptr<const Texts> texts_;  // the rubric's notes, fixes and practice rules, cut at their placeholders
     mutable std::map<std::string, std::unique_ptr<Compiled>> questions_;
     mutable std::unique_ptr<Scratch> scratch_;  // buffers reused by score()
     mutable std::uint32_t compiled_count_ = 0;
