@@ -15,8 +15,8 @@ packages=(
     googletest libgtest-dev libgmock-dev libbenchmark-dev
     # pgTAP and pg_prove
     postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl
-    # fuzzing (libFuzzer comes with clang's runtime)
-    clang libclang-rt-dev
+    # fuzzing (libFuzzer comes with clang's runtime) and the format check
+    clang libclang-rt-dev clang-format
     # the scripts themselves
     util-linux procps
 )

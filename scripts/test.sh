@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test layer of residency on a fresh Debian 12 machine:
 #   1. installs what is missing (scripts/setup.sh; root or sudo)
-#   2. builds the extension (PGXS, warnings are errors) and installs it
+#   2. checks the C++ formatting (.clang-format), builds the extension
+#      (PGXS, warnings are errors) and installs it
 #   3. builds the pure core with CMake and runs its unit and golden tests
 #      (CTest), then each libFuzzer target for a short smoke run
 #   4. starts a throwaway cluster (scripts/cluster.sh) and runs
@@ -19,6 +20,10 @@ sudo_if_needed() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
 step "dependencies"
 scripts/setup.sh
+
+step "format (clang-format with .clang-format)"
+find src test \( -name '*.cpp' -o -name '*.hpp' \) -print0 | sort -z |
+    xargs -0 clang-format --style=file --dry-run --Werror
 
 step "build and install the extension"
 make -s -j"$(nproc)"

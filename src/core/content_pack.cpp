@@ -3,7 +3,6 @@
 #include "content_pack_check.hpp"
 #include "error.hpp"
 
-
 namespace residency {
 
 std::optional<QuestionKind> parse_question_kind(std::string_view text)
@@ -85,8 +84,8 @@ std::vector<JsonProblem> pack_row_problems(std::string_view row_version, std::st
         out.push_back({"version", json_excerpt(std::string(row_version)) + " differs from $.version " +
                                       json_excerpt(std::string(content_version))});
     if (auto why = semver_problem(schema_version); !why.empty())
-        out.push_back({"schema_version",
-                       json_excerpt(std::string(schema_version)) + " is not a semantic version: " + why});
+        out.push_back(
+            {"schema_version", json_excerpt(std::string(schema_version)) + " is not a semantic version: " + why});
     return out;
 }
 

@@ -66,8 +66,7 @@ PackValidation check_content_pack_text(std::string_view text, const Limits& limi
 
 // Rule P2: the row's version must be semver and equal content.version; the
 // row's schema_version must be semver. Problems are located by column name.
-std::vector<JsonProblem> pack_row_problems(std::string_view row_version,
-                                           std::string_view schema_version,
+std::vector<JsonProblem> pack_row_problems(std::string_view row_version, std::string_view schema_version,
                                            std::string_view content_version);
 
 // Over residency.max_pack_bytes: PT413.

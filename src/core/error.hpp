@@ -29,8 +29,7 @@ inline constexpr std::string_view payload_too_large = "PT413";
 
 class Error : public std::exception {
 public:
-    Error(std::string_view sqlstate, std::string message, std::string detail = {},
-          std::string hint = {});
+    Error(std::string_view sqlstate, std::string message, std::string detail = {}, std::string hint = {});
 
     const char* what() const noexcept override { return message_.c_str(); }
     const std::string& sqlstate() const noexcept { return sqlstate_; }

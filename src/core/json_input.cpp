@@ -194,8 +194,7 @@ std::string json_path_key(const std::string& parent, std::string_view key)
 {
     if (is_identifier(key))
         return parent + "." + std::string(key);
-    return parent + "[" + Json(std::string(key)).dump(-1, ' ', false, Json::error_handler_t::replace) +
-           "]";
+    return parent + "[" + Json(std::string(key)).dump(-1, ' ', false, Json::error_handler_t::replace) + "]";
 }
 
 std::string json_path_index(const std::string& parent, std::size_t index)
@@ -230,13 +229,11 @@ ParsedJson parse_json_strict(std::string_view text, const Limits& limits, std::s
                               /*strict=*/true);
     if (!ok) {
         if (sax.overflow)
-            throw Error(sqlstate::invalid_parameter_value,
-                        std::string(what) + " has a number out of range",
+            throw Error(sqlstate::invalid_parameter_value, std::string(what) + " has a number out of range",
                         sax.error_path + ": the number does not fit in a double precision value.",
                         "Use numbers between -1e308 and 1e308.");
         throw Error(sqlstate::invalid_text_representation, std::string(what) + " is not valid JSON",
-                    "At " + sax.error_path + ": " + sax.error_detail,
-                    "Send a single JSON value encoded as UTF-8.");
+                    "At " + sax.error_path + ": " + sax.error_detail, "Send a single JSON value encoded as UTF-8.");
     }
     out.problems = std::move(sax.problems);
     return out;
@@ -287,8 +284,7 @@ std::string json_excerpt(const Json& value, std::size_t max_chars)
 
 std::string format_problems(const std::vector<JsonProblem>& problems, std::size_t cap)
 {
-    std::string out = std::to_string(problems.size()) +
-                      (problems.size() == 1 ? " problem found:" : " problems found:");
+    std::string out = std::to_string(problems.size()) + (problems.size() == 1 ? " problem found:" : " problems found:");
     std::size_t shown = 0;
     for (const JsonProblem& p : problems) {
         if (shown == cap) {

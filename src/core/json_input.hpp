@@ -47,7 +47,9 @@ public:
 
 private:
     JsonPath(const JsonPath* parent, std::string_view key, std::size_t index_plus_one)
-        : parent_(parent), key_(key), index_plus_one_(index_plus_one)
+        : parent_(parent),
+          key_(key),
+          index_plus_one_(index_plus_one)
     {
     }
     const JsonPath* parent_ = nullptr;

@@ -71,16 +71,36 @@ void JsonEvents::replay(Sink& sink) const
     for (const Event& e : events_) {
         std::string_view text(text_.data() + e.begin, e.size);
         switch (e.kind) {
-        case Kind::begin_object: sink.begin_object(); break;
-        case Kind::end_object: sink.end_object(); break;
-        case Kind::begin_array: sink.begin_array(); break;
-        case Kind::end_array: sink.end_array(); break;
-        case Kind::key: sink.key(text); break;
-        case Kind::string: sink.string(text); break;
-        case Kind::number: sink.number(text); break;
-        case Kind::true_value: sink.boolean(true); break;
-        case Kind::false_value: sink.boolean(false); break;
-        case Kind::null_value: sink.null(); break;
+        case Kind::begin_object:
+            sink.begin_object();
+            break;
+        case Kind::end_object:
+            sink.end_object();
+            break;
+        case Kind::begin_array:
+            sink.begin_array();
+            break;
+        case Kind::end_array:
+            sink.end_array();
+            break;
+        case Kind::key:
+            sink.key(text);
+            break;
+        case Kind::string:
+            sink.string(text);
+            break;
+        case Kind::number:
+            sink.number(text);
+            break;
+        case Kind::true_value:
+            sink.boolean(true);
+            break;
+        case Kind::false_value:
+            sink.boolean(false);
+            break;
+        case Kind::null_value:
+            sink.null();
+            break;
         }
     }
 }

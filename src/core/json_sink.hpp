@@ -141,7 +141,16 @@ public:
 
 private:
     enum class Kind : std::uint8_t {
-        begin_object, end_object, begin_array, end_array, key, string, number, true_value, false_value, null_value
+        begin_object,
+        end_object,
+        begin_array,
+        end_array,
+        key,
+        string,
+        number,
+        true_value,
+        false_value,
+        null_value
     };
     struct Event {
         Kind kind;

@@ -97,11 +97,21 @@ char* write_json_string(char* out, std::string_view s)
         }
         *out++ = '\\';
         switch (c) {
-        case '"': *out++ = '"'; break;
-        case '\\': *out++ = '\\'; break;
-        case '\n': *out++ = 'n'; break;
-        case '\t': *out++ = 't'; break;
-        case '\r': *out++ = 'r'; break;
+        case '"':
+            *out++ = '"';
+            break;
+        case '\\':
+            *out++ = '\\';
+            break;
+        case '\n':
+            *out++ = 'n';
+            break;
+        case '\t':
+            *out++ = 't';
+            break;
+        case '\r':
+            *out++ = 'r';
+            break;
         default:
             *out++ = 'u';
             *out++ = '0';

@@ -26,7 +26,10 @@ std::size_t integer_text(std::int64_t n, char (&buf)[32]);
 // room for json_string_room(s.size()) bytes. Returns the end of what was
 // written. The one definition of string escaping, for every text writer.
 char* write_json_string(char* out, std::string_view s);
-constexpr std::size_t json_string_room(std::size_t size) { return 6 * size + 2; }
+constexpr std::size_t json_string_room(std::size_t size)
+{
+    return 6 * size + 2;
+}
 
 // Where the commas go, for the text writers: whether each open container
 // has a member yet, one bit per level (the scorer's documents are 4 levels

@@ -23,9 +23,9 @@ namespace residency {
 class PhraseMatcher {
 public:
     struct Match {
-        std::uint32_t first;   // index of the first token
-        std::uint32_t length;  // in tokens
-        std::uint32_t pattern; // what add() returned
+        std::uint32_t first;    // index of the first token
+        std::uint32_t length;   // in tokens
+        std::uint32_t pattern;  // what add() returned
     };
 
     // Adds a phrase (words separated by spaces, already normalised: ASCII
@@ -53,8 +53,8 @@ private:
     struct Node {
         std::vector<std::pair<std::uint32_t, std::uint32_t>> next;  // (symbol, node), sorted
         std::uint32_t fail = 0;
-        std::uint32_t output_link = 0;         // nearest node on the fail chain with outputs (0: none)
-        std::vector<std::uint32_t> outputs;    // patterns ending here
+        std::uint32_t output_link = 0;       // nearest node on the fail chain with outputs (0: none)
+        std::vector<std::uint32_t> outputs;  // patterns ending here
         std::uint32_t depth = 0;
     };
 
@@ -81,7 +81,7 @@ private:
     void add_chars(std::string_view text, std::uint32_t symbol, bool prefix);
     std::vector<Node> nodes_;
     std::vector<std::uint32_t> root_next_;  // the root's children, by symbol
-    std::uint32_t next_symbol_ = 1;  // 0 is "any other word"
+    std::uint32_t next_symbol_ = 1;         // 0 is "any other word"
     std::size_t max_prefix_ = 0;
     bool compiled_ = false;
 

@@ -8,8 +8,8 @@ namespace residency {
 
 std::string_view check_name(Check c)
 {
-    static constexpr std::string_view names[] = {"Length", "Pace", "Fillers", "Wording",
-                                                  "Ownership", "Structure", "Substance"};
+    static constexpr std::string_view names[] = {"Length",    "Pace",      "Fillers",  "Wording",
+                                                 "Ownership", "Structure", "Substance"};
     return names[static_cast<int>(c)];
 }
 
@@ -153,11 +153,10 @@ Rubric make_default()
     Rubric r;
     r.kind_weights[QuestionKind::motivation] = {14, 12, 12, 8, 10, 15, 29};
     r.filler_core = {"um", "umm", "uh", "uhh", "er", "erm", "ah", "hmm", "mm"};
-    r.filler_discourse = {"like", "you know", "i mean", "basically", "actually", "literally", "so", "right",
-                          "okay so"};
-    r.hedges_lexicon = {"i think",  "i guess",    "i feel like", "maybe",       "perhaps",
-                        "probably", "sort of",    "kind of",     "i'm not sure", "hopefully",
-                        "somewhat", "a little bit", "i suppose",  "more or less"};
+    r.filler_discourse = {"like", "you know", "i mean", "basically", "actually", "literally", "so", "right", "okay so"};
+    r.hedges_lexicon = {"i think",  "i guess",      "i feel like", "maybe",        "perhaps",
+                        "probably", "sort of",      "kind of",     "i'm not sure", "hopefully",
+                        "somewhat", "a little bit", "i suppose",   "more or less"};
     // A starter list; a clinical reviewer should own it (docs/scoring.md).
     r.flagged_terms = {{"noncompliant", "not yet able to follow the plan"},
                        {"non-compliant", "not yet able to follow the plan"},
@@ -179,80 +178,160 @@ Rubric make_default()
     r.i_words = {"i", "i'm", "i've", "i'd", "i'll", "me", "my", "myself", "mine", "im", "ive"};
     r.we_words = {"we", "we're", "we've", "we'd", "we'll", "us", "our", "ours", "ourselves"};
     r.you_words = {"you", "your", "you're", "yourself", "you've"};
-    r.plan_frames = {"i would",  "i'd",          "i will",      "i'll",       "my first step", "my next step",
-                     "first i",  "my priority",  "i am going to", "i'm going to", "i need to",  "i should",
-                     "i want to make sure"};
-    r.irregular_past = {"went",   "told", "took",   "made",  "spoke",  "gave",   "saw",     "felt",   "knew",
-                        "began",  "brought", "ran", "wrote", "sat",    "led",    "met",     "kept",   "held",
-                        "found",  "left", "sent",   "got",   "did",    "said",   "stood",   "sought", "taught",
-                        "chose",  "drew", "drove",  "built", "caught", "understood", "paid", "put", "heard",
-                        "became", "came", "spent",  "lost",  "won",    "fought", "stayed",  "rode",   "woke"};
-    r.detail_words = {"two",     "three",   "four",    "five",     "six",      "seven",   "eight",  "nine",
-                      "ten",     "eleven",  "twelve",  "fifteen",  "twenty",   "thirty",  "forty",  "fifty",
-                      "sixty",   "seventy", "eighty",  "ninety",   "hundred",  "thousand", "million", "dozen",
-                      "half",    "percent", "minutes", "hours",    "days",     "weeks",   "months", "years",
-                      "overnight", "monday",   "tuesday",  "wednesday", "thursday", "friday",
-                      "saturday", "sunday", "january", "february", "march",    "april",   "june",   "july",
-                      "august",  "september", "october", "november", "december", "second", "third", "fourth",
-                      "third-year", "fourth-year", "second-year", "first-year", "pgy-1", "pgy-2", "pgy-3"};
-    r.stopwords = {"about",  "after",  "again", "also",  "another", "because", "been",  "before", "being",
-                   "between", "both",  "clear", "clearly", "could", "describes", "does", "each",  "explains",
-                   "from",   "gives",  "have",  "into",  "more",    "most",    "much",  "other", "over",
-                   "shows",  "some",   "such",  "than",  "that",    "their",   "them",  "then",  "there",
-                   "these",  "they",   "this",  "those", "through", "under",   "very",  "what",  "when",
-                   "where",  "which",  "while", "with",  "would",   "your",    "candidate", "answer",
-                   "mentions", "states", "names", "specific", "concrete", "example", "examples"};
+    r.plan_frames = {
+        "i would",     "i'd",           "i will",       "i'll",      "my first step", "my next step",       "first i",
+        "my priority", "i am going to", "i'm going to", "i need to", "i should",      "i want to make sure"};
+    r.irregular_past = {"went",   "told",    "took",  "made",  "spoke",  "gave",       "saw",    "felt",   "knew",
+                        "began",  "brought", "ran",   "wrote", "sat",    "led",        "met",    "kept",   "held",
+                        "found",  "left",    "sent",  "got",   "did",    "said",       "stood",  "sought", "taught",
+                        "chose",  "drew",    "drove", "built", "caught", "understood", "paid",   "put",    "heard",
+                        "became", "came",    "spent", "lost",  "won",    "fought",     "stayed", "rode",   "woke"};
+    r.detail_words = {"two",         "three",      "four",   "five",     "six",       "seven",      "eight",
+                      "nine",        "ten",        "eleven", "twelve",   "fifteen",   "twenty",     "thirty",
+                      "forty",       "fifty",      "sixty",  "seventy",  "eighty",    "ninety",     "hundred",
+                      "thousand",    "million",    "dozen",  "half",     "percent",   "minutes",    "hours",
+                      "days",        "weeks",      "months", "years",    "overnight", "monday",     "tuesday",
+                      "wednesday",   "thursday",   "friday", "saturday", "sunday",    "january",    "february",
+                      "march",       "april",      "june",   "july",     "august",    "september",  "october",
+                      "november",    "december",   "second", "third",    "fourth",    "third-year", "fourth-year",
+                      "second-year", "first-year", "pgy-1",  "pgy-2",    "pgy-3"};
+    r.stopwords = {"about",    "after",    "again",   "also",      "another", "because",  "been",      "before",
+                   "being",    "between",  "both",    "clear",     "clearly", "could",    "describes", "does",
+                   "each",     "explains", "from",    "gives",     "have",    "into",     "more",      "most",
+                   "much",     "other",    "over",    "shows",     "some",    "such",     "than",      "that",
+                   "their",    "them",     "then",    "there",     "these",   "they",     "this",      "those",
+                   "through",  "under",    "very",    "what",      "when",    "where",    "which",     "while",
+                   "with",     "would",    "your",    "candidate", "answer",  "mentions", "states",    "names",
+                   "specific", "concrete", "example", "examples"};
 
     using P = Rubric::Part;
     r.structure[QuestionKind::behavioral] = {
-        P{"context", true, 25, {"during", "rotation*", "clerkship*", "my role", "i was responsible", "i was the",
-                                "i was working", "i was on", "the goal", "at the time", "when i was", "one night",
-                                "one day", "one morning", "last year", "situation", "as a medical student",
-                                "as a student", "as an intern", "as a resident", "as a third-year",
-                                "as a fourth-year", "i was a"}},
-        P{"action", true, 40, {"i decided", "i asked", "i called", "i paged", "i spoke", "i talked", "i explained",
-                               "i told", "i suggested", "i proposed", "i reviewed", "i checked", "i organized",
-                               "i made sure", "i took", "i reached out", "i met", "i escalated", "then i",
-                               "i started", "i set up", "i went", "i offered", "i listened", "i apologized",
-                               "i contacted", "i arranged", "i created", "i led", "i stepped"}},
-        P{"result", true, 25, {"as a result", "in the end", "ultimately", "resulted in", "which led to", "led to",
-                               "the outcome", "outcome", "by the end", "afterwards", "afterward", "eventually",
-                               "was discharged", "improved", "we were able", "i was able", "successfully",
-                               "turned out", "in the end", "the result"}},
-        P{"lesson", false, 10, {"i learned", "i've learned", "taught me", "lesson", "next time", "going forward",
-                                "since then", "now i", "i realized", "i now", "in the future", "reflect*",
-                                "takeaway", "i would do differently"}},
+        P{"context",
+          true,
+          25,
+          {"during",
+           "rotation*",
+           "clerkship*",
+           "my role",
+           "i was responsible",
+           "i was the",
+           "i was working",
+           "i was on",
+           "the goal",
+           "at the time",
+           "when i was",
+           "one night",
+           "one day",
+           "one morning",
+           "last year",
+           "situation",
+           "as a medical student",
+           "as a student",
+           "as an intern",
+           "as a resident",
+           "as a third-year",
+           "as a fourth-year",
+           "i was a"}},
+        P{"action", true, 40, {"i decided",     "i asked",     "i called",    "i paged",     "i spoke",
+                               "i talked",      "i explained", "i told",      "i suggested", "i proposed",
+                               "i reviewed",    "i checked",   "i organized", "i made sure", "i took",
+                               "i reached out", "i met",       "i escalated", "then i",      "i started",
+                               "i set up",      "i went",      "i offered",   "i listened",  "i apologized",
+                               "i contacted",   "i arranged",  "i created",   "i led",       "i stepped"}},
+        P{"result", true, 25, {"as a result", "in the end",   "ultimately",     "resulted in", "which led to",
+                               "led to",      "the outcome",  "outcome",        "by the end",  "afterwards",
+                               "afterward",   "eventually",   "was discharged", "improved",    "we were able",
+                               "i was able",  "successfully", "turned out",     "in the end",  "the result"}},
+        P{"lesson",
+          false,
+          10,
+          {"i learned", "i've learned", "taught me", "lesson", "next time", "going forward", "since then", "now i",
+           "i realized", "i now", "in the future", "reflect*", "takeaway", "i would do differently"}},
     };
     r.structure[QuestionKind::situational] = {
-        P{"clarify", true, 20, {"find out", "gather", "clarify", "ask", "understand", "assess", "more information",
-                                "talk to", "speak with", "check", "confirm", "listen", "first i would",
-                                "make sure i understand", "learn more"}},
-        P{"options", true, 25, {"option*", "on one hand", "on the other hand", "alternatively", "either", "weigh",
-                                "balance", "consider*", "the risk", "risks", "benefit*", "autonomy",
-                                "beneficence", "non-maleficence", "justice", "principle*", "pros and cons",
-                                "i could", "we could", "trade-off"}},
-        P{"act", true, 35, {"i would", "i'd", "i will", "my first step", "the first thing", "i'll",
-                            "i am going to", "i'm going to"}},
-        P{"follow_up", true, 20, {"follow up", "follow-up", "afterwards", "afterward", "after that", "check back",
-                                  "check in", "debrief", "escalat*", "report*", "document*", "attending",
-                                  "chief resident", "program director", "supervisor", "going forward",
-                                  "in the future", "revisit", "make sure it does not happen", "prevent"}},
+        P{"clarify",
+          true,
+          20,
+          {"find out", "gather", "clarify", "ask", "understand", "assess", "more information", "talk to", "speak with",
+           "check", "confirm", "listen", "first i would", "make sure i understand", "learn more"}},
+        P{"options", true, 25, {"option*",    "on one hand",   "on the other hand", "alternatively",   "either",
+                                "weigh",      "balance",       "consider*",         "the risk",        "risks",
+                                "benefit*",   "autonomy",      "beneficence",       "non-maleficence", "justice",
+                                "principle*", "pros and cons", "i could",           "we could",        "trade-off"}},
+        P{"act",
+          true,
+          35,
+          {"i would", "i'd", "i will", "my first step", "the first thing", "i'll", "i am going to", "i'm going to"}},
+        P{"follow_up",
+          true,
+          20,
+          {"follow up",
+           "follow-up",
+           "afterwards",
+           "afterward",
+           "after that",
+           "check back",
+           "check in",
+           "debrief",
+           "escalat*",
+           "report*",
+           "document*",
+           "attending",
+           "chief resident",
+           "program director",
+           "supervisor",
+           "going forward",
+           "in the future",
+           "revisit",
+           "make sure it does not happen",
+           "prevent"}},
     };
     r.structure[QuestionKind::motivation] = {
-        P{"claim", true, 30, {"i want", "i'm drawn", "i am drawn", "i chose", "i love", "i'm passionate",
-                              "i am passionate", "i'm interested", "i am interested", "what draws me",
-                              "i see myself", "my goal", "i'm applying", "i am applying", "attracted", "excited",
-                              "i enjoy", "i've always", "i am someone", "i'm someone", "i am a", "i'm a",
-                              "my biggest", "my greatest", "weakness", "my style", "leadership style",
-                              "i would describe", "i describe myself", "i tend to", "i believe"}},
-        P{"evidence", true, 40, {"for example", "for instance", "when i", "during my", "rotation*", "research",
-                                 "project", "experience", "volunteer*", "i worked", "i saw", "i had the chance",
-                                 "clerkship*", "i spent", "i led", "i started"}},
-        P{"fit", true, 30, {"your program", "this program", "your residency", "this residency", "fit",
-                            "mentorship", "curriculum", "training", "in the future", "long term", "long-term",
-                            "my career", "career", "contribute", "bring", "community", "that's why",
-                            "which is why", "align*", "this specialty", "the specialty", "residency",
-                            "resident", "as an intern", "intern year", "future"}},
+        P{"claim",
+          true,
+          30,
+          {"i want",
+           "i'm drawn",
+           "i am drawn",
+           "i chose",
+           "i love",
+           "i'm passionate",
+           "i am passionate",
+           "i'm interested",
+           "i am interested",
+           "what draws me",
+           "i see myself",
+           "my goal",
+           "i'm applying",
+           "i am applying",
+           "attracted",
+           "excited",
+           "i enjoy",
+           "i've always",
+           "i am someone",
+           "i'm someone",
+           "i am a",
+           "i'm a",
+           "my biggest",
+           "my greatest",
+           "weakness",
+           "my style",
+           "leadership style",
+           "i would describe",
+           "i describe myself",
+           "i tend to",
+           "i believe"}},
+        P{"evidence",
+          true,
+          40,
+          {"for example", "for instance", "when i", "during my", "rotation*", "research", "project", "experience",
+           "volunteer*", "i worked", "i saw", "i had the chance", "clerkship*", "i spent", "i led", "i started"}},
+        P{"fit", true, 30, {"your program",  "this program", "your residency", "this residency", "fit",
+                            "mentorship",    "curriculum",   "training",       "in the future",  "long term",
+                            "long-term",     "my career",    "career",         "contribute",     "bring",
+                            "community",     "that's why",   "which is why",   "align*",         "this specialty",
+                            "the specialty", "residency",    "resident",       "as an intern",   "intern year",
+                            "future"}},
     };
     r.notes = default_notes;
     r.fixes = default_fixes;
@@ -266,68 +345,104 @@ Rubric make_default()
 double* threshold_slot(Rubric& r, std::string_view section, std::string_view field)
 {
     auto band = [&](Band& b) -> double* {
-        if (field == "zero_lo") return &b.zero_lo;
-        if (field == "pass_lo") return &b.pass_lo;
-        if (field == "ideal_lo") return &b.ideal_lo;
-        if (field == "ideal_hi") return &b.ideal_hi;
-        if (field == "pass_hi") return &b.pass_hi;
-        if (field == "zero_hi") return &b.zero_hi;
+        if (field == "zero_lo")
+            return &b.zero_lo;
+        if (field == "pass_lo")
+            return &b.pass_lo;
+        if (field == "ideal_lo")
+            return &b.ideal_lo;
+        if (field == "ideal_hi")
+            return &b.ideal_hi;
+        if (field == "pass_hi")
+            return &b.pass_hi;
+        if (field == "zero_hi")
+            return &b.zero_hi;
         return nullptr;
     };
     if (section == "Length") {
-        if (field == "typed_wpm") return &r.typed_wpm;
+        if (field == "typed_wpm")
+            return &r.typed_wpm;
         return band(r.length);
     }
     if (section == "Pace") {
-        if (field == "min_seconds") return &r.pace_min_seconds;
+        if (field == "min_seconds")
+            return &r.pace_min_seconds;
         return band(r.pace);
     }
     if (section == "Fillers") {
-        if (field == "ideal") return &r.fillers.ideal;
-        if (field == "pass") return &r.fillers.pass;
-        if (field == "zero") return &r.fillers.zero;
-        if (field == "core_weight") return &r.filler_core_weight;
-        if (field == "discourse_weight") return &r.filler_discourse_weight;
-        if (field == "stutter_weight") return &r.filler_stutter_weight;
+        if (field == "ideal")
+            return &r.fillers.ideal;
+        if (field == "pass")
+            return &r.fillers.pass;
+        if (field == "zero")
+            return &r.fillers.zero;
+        if (field == "core_weight")
+            return &r.filler_core_weight;
+        if (field == "discourse_weight")
+            return &r.filler_discourse_weight;
+        if (field == "stutter_weight")
+            return &r.filler_stutter_weight;
     }
     if (section == "Wording") {
-        if (field == "ideal") return &r.hedges.ideal;
-        if (field == "pass") return &r.hedges.pass;
-        if (field == "zero") return &r.hedges.zero;
+        if (field == "ideal")
+            return &r.hedges.ideal;
+        if (field == "pass")
+            return &r.hedges.pass;
+        if (field == "zero")
+            return &r.hedges.zero;
     }
     if (section == "Ownership") {
-        if (field == "zero") return &r.i_share.zero;
-        if (field == "pass") return &r.i_share.pass;
-        if (field == "ideal") return &r.i_share.ideal;
-        if (field == "max_you_per_100_words") return &r.max_you_per_100;
+        if (field == "zero")
+            return &r.i_share.zero;
+        if (field == "pass")
+            return &r.i_share.pass;
+        if (field == "ideal")
+            return &r.i_share.ideal;
+        if (field == "max_you_per_100_words")
+            return &r.max_you_per_100;
     }
     if (section == "Substance") {
-        if (field == "coverage_full") return &r.coverage_full;
-        if (field == "coverage_floor") return &r.coverage_floor;
+        if (field == "coverage_full")
+            return &r.coverage_full;
+        if (field == "coverage_floor")
+            return &r.coverage_floor;
     }
     return nullptr;
 }
 
 int* integer_slot(Rubric& r, std::string_view section, std::string_view field)
 {
-    if (section == "Length" && field == "min_words") return &r.length_min_words;
-    if (section == "Pace" && field == "min_words") return &r.pace_min_words;
-    if (section == "Wording" && field == "flagged_term_cap") return &r.flagged_term_cap;
+    if (section == "Length" && field == "min_words")
+        return &r.length_min_words;
+    if (section == "Pace" && field == "min_words")
+        return &r.pace_min_words;
+    if (section == "Wording" && field == "flagged_term_cap")
+        return &r.flagged_term_cap;
     if (section == "Ownership") {
-        if (field == "min_i_words") return &r.min_i_words;
-        if (field == "min_actions") return &r.min_i_actions;
-        if (field == "plan_min_frames") return &r.plan_min_frames;
-        if (field == "cap") return &r.ownership_cap;
+        if (field == "min_i_words")
+            return &r.min_i_words;
+        if (field == "min_actions")
+            return &r.min_i_actions;
+        if (field == "plan_min_frames")
+            return &r.plan_min_frames;
+        if (field == "cap")
+            return &r.ownership_cap;
     }
-    if (section == "Structure" && field == "cap") return &r.structure_cap;
+    if (section == "Structure" && field == "cap")
+        return &r.structure_cap;
     if (section == "Substance") {
-        if (field == "details_full") return &r.details_full;
-        if (field == "cap") return &r.substance_cap;
+        if (field == "details_full")
+            return &r.details_full;
+        if (field == "cap")
+            return &r.substance_cap;
     }
     if (section == "overall") {
-        if (field == "short_words") return &r.short_words;
-        if (field == "short_cap") return &r.short_cap;
-        if (field == "empty_cap") return &r.empty_cap;
+        if (field == "short_words")
+            return &r.short_words;
+        if (field == "short_cap")
+            return &r.short_cap;
+        if (field == "empty_cap")
+            return &r.empty_cap;
     }
     return nullptr;
 }
@@ -385,10 +500,10 @@ Rubric rubric_with_overrides(const Json& o)
                 }
     if (auto v = o.find("lexicons"); v != o.end() && v->is_object()) {
         const std::pair<const char*, std::vector<std::string>*> lists[] = {
-            {"filler_core", &r.filler_core}, {"filler_discourse", &r.filler_discourse},
-            {"hedges", &r.hedges_lexicon},   {"i_words", &r.i_words},
-            {"we_words", &r.we_words},       {"you_words", &r.you_words},
-            {"plan_frames", &r.plan_frames}, {"irregular_past", &r.irregular_past},
+            {"filler_core", &r.filler_core},   {"filler_discourse", &r.filler_discourse},
+            {"hedges", &r.hedges_lexicon},     {"i_words", &r.i_words},
+            {"we_words", &r.we_words},         {"you_words", &r.you_words},
+            {"plan_frames", &r.plan_frames},   {"irregular_past", &r.irregular_past},
             {"detail_words", &r.detail_words}, {"stopwords", &r.stopwords}};
         for (const auto& [name, list] : lists)
             if (auto l = v->find(name); l != v->end() && l->is_array())
@@ -433,24 +548,51 @@ namespace rubric_check {
 const std::vector<Section>& threshold_sections()
 {
     static const std::vector<Section> sections = {
-        {"Length", {{"zero_lo", 0, 100, false}, {"pass_lo", 0, 100, false}, {"ideal_lo", 0, 100, false},
-                    {"ideal_hi", 0, 100, false}, {"pass_hi", 0, 100, false}, {"zero_hi", 0, 100, false},
-                    {"min_words", 0, 10000, true}, {"typed_wpm", 1, 1000, false}}},
-        {"Pace", {{"zero_lo", 0, 1000, false}, {"pass_lo", 0, 1000, false}, {"ideal_lo", 0, 1000, false},
-                  {"ideal_hi", 0, 1000, false}, {"pass_hi", 0, 1000, false}, {"zero_hi", 0, 1000, false},
-                  {"min_seconds", 0, 3600, false}, {"min_words", 0, 10000, true}}},
-        {"Fillers", {{"ideal", 0, 100, false}, {"pass", 0, 100, false}, {"zero", 0, 100, false},
-                     {"core_weight", 0, 10, false}, {"discourse_weight", 0, 10, false},
-                     {"stutter_weight", 0, 10, false}}},
-        {"Wording", {{"ideal", 0, 100, false}, {"pass", 0, 100, false}, {"zero", 0, 100, false},
-                     {"flagged_term_cap", 0, 100, true}}},
-        {"Ownership", {{"zero", 0, 1, false}, {"pass", 0, 1, false}, {"ideal", 0, 1, false},
-                       {"min_i_words", 0, 100, true}, {"min_actions", 0, 100, true},
-                       {"plan_min_frames", 1, 100, true}, {"max_you_per_100_words", 0, 100, false},
-                       {"cap", 0, 100, true}}},
+        {"Length",
+         {{"zero_lo", 0, 100, false},
+          {"pass_lo", 0, 100, false},
+          {"ideal_lo", 0, 100, false},
+          {"ideal_hi", 0, 100, false},
+          {"pass_hi", 0, 100, false},
+          {"zero_hi", 0, 100, false},
+          {"min_words", 0, 10000, true},
+          {"typed_wpm", 1, 1000, false}}},
+        {"Pace",
+         {{"zero_lo", 0, 1000, false},
+          {"pass_lo", 0, 1000, false},
+          {"ideal_lo", 0, 1000, false},
+          {"ideal_hi", 0, 1000, false},
+          {"pass_hi", 0, 1000, false},
+          {"zero_hi", 0, 1000, false},
+          {"min_seconds", 0, 3600, false},
+          {"min_words", 0, 10000, true}}},
+        {"Fillers",
+         {{"ideal", 0, 100, false},
+          {"pass", 0, 100, false},
+          {"zero", 0, 100, false},
+          {"core_weight", 0, 10, false},
+          {"discourse_weight", 0, 10, false},
+          {"stutter_weight", 0, 10, false}}},
+        {"Wording",
+         {{"ideal", 0, 100, false},
+          {"pass", 0, 100, false},
+          {"zero", 0, 100, false},
+          {"flagged_term_cap", 0, 100, true}}},
+        {"Ownership",
+         {{"zero", 0, 1, false},
+          {"pass", 0, 1, false},
+          {"ideal", 0, 1, false},
+          {"min_i_words", 0, 100, true},
+          {"min_actions", 0, 100, true},
+          {"plan_min_frames", 1, 100, true},
+          {"max_you_per_100_words", 0, 100, false},
+          {"cap", 0, 100, true}}},
         {"Structure", {{"cap", 0, 100, true}}},
-        {"Substance", {{"coverage_full", 0.01, 1, false}, {"details_full", 1, 100, true},
-                       {"coverage_floor", 0, 1, false}, {"cap", 0, 100, true}}},
+        {"Substance",
+         {{"coverage_full", 0.01, 1, false},
+          {"details_full", 1, 100, true},
+          {"coverage_floor", 0, 1, false},
+          {"cap", 0, 100, true}}},
         {"overall", {{"short_words", 0, 10000, true}, {"short_cap", 0, 100, true}, {"empty_cap", 0, 100, true}}},
     };
     return sections;
@@ -480,9 +622,18 @@ double default_threshold(std::string_view section, std::string_view field)
 
 }  // namespace rubric_check
 
-const std::map<std::string, std::vector<std::string>>& note_templates() { return note_placeholders; }
-const std::map<std::string, std::vector<std::string>>& fix_templates() { return fix_placeholders; }
-const std::map<std::string, std::vector<std::string>>& practice_templates() { return practice_placeholders; }
+const std::map<std::string, std::vector<std::string>>& note_templates()
+{
+    return note_placeholders;
+}
+const std::map<std::string, std::vector<std::string>>& fix_templates()
+{
+    return fix_placeholders;
+}
+const std::map<std::string, std::vector<std::string>>& practice_templates()
+{
+    return practice_placeholders;
+}
 
 std::string fill_template(const std::string& text, const std::vector<std::pair<std::string, std::string>>& values)
 {

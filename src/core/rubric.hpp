@@ -44,8 +44,8 @@ struct Rubric {
 
     // Length: duration / expected_duration_s
     Band length{0.25, 0.60, 0.80, 1.20, 1.60, 2.50};
-    int length_min_words = 40;   // fewer words: Length is capped below PASS
-    double typed_wpm = 140;      // typed answers' estimated speaking rate
+    int length_min_words = 40;  // fewer words: Length is capped below PASS
+    double typed_wpm = 140;     // typed answers' estimated speaking rate
     // Pace: words per minute, spoken answers only
     Band pace{70, 110, 120, 160, 170, 230};
     double pace_min_seconds = 20;

@@ -27,8 +27,8 @@ inline constexpr std::string_view check_names[] = {"Length",    "Pace",      "Fi
                                                    "Ownership", "Structure", "Substance"};
 inline constexpr std::string_view kind_names[] = {"behavioral", "situational", "motivation"};
 // Structure parts a rubric may name (each has a fix text "structure.<part>").
-inline constexpr std::string_view part_names[] = {"context", "action", "result",   "lesson",   "clarify", "options",
-                                                  "act",     "follow_up", "claim", "evidence", "fit"};
+inline constexpr std::string_view part_names[] = {"context", "action",    "result", "lesson",   "clarify", "options",
+                                                  "act",     "follow_up", "claim",  "evidence", "fit"};
 
 // Numeric fields of thresholds.<section>: name, minimum, maximum, integer.
 struct NumberField {
@@ -49,9 +49,9 @@ double default_threshold(std::string_view section, std::string_view field);
 
 // Lexicon names and whether they are an object (term -> alternative).
 inline constexpr std::pair<const char*, bool> lexicon_names[] = {
-    {"filler_core", false}, {"filler_discourse", false}, {"hedges", false},      {"flagged_terms", true},
-    {"i_words", false},     {"we_words", false},         {"you_words", false},   {"plan_frames", false},
-    {"irregular_past", false}, {"detail_words", false},  {"stopwords", false}};
+    {"filler_core", false},    {"filler_discourse", false}, {"hedges", false},    {"flagged_terms", true},
+    {"i_words", false},        {"we_words", false},         {"you_words", false}, {"plan_frames", false},
+    {"irregular_past", false}, {"detail_words", false},     {"stopwords", false}};
 inline constexpr std::size_t max_lexicon_entries = 1000;
 inline constexpr std::size_t max_phrase_chars = 100;
 inline constexpr std::size_t max_template_chars = 400;
@@ -168,7 +168,7 @@ void check_rubric(const View& rubric, const JsonPath& path, const std::vector<st
     Checker<View> c{problems};
     if (!c.object(rubric, path))
         return;
-    static constexpr std::string_view top[] = {"version", "weights",   "kind_weights", "thresholds", "lexicons",
+    static constexpr std::string_view top[] = {"version",   "weights", "kind_weights", "thresholds", "lexicons",
                                                "structure", "kinds",   "notes",        "fixes",      "practice"};
     c.keys(rubric, path, top, "rubric key (see docs/scoring.md)");
 
@@ -302,9 +302,8 @@ void check_rubric(const View& rubric, const JsonPath& path, const std::vector<st
             if (std::find(categories.begin(), categories.end(), category) == categories.end())
                 c.problem(kp.key(category), "is not one of $.metadata.categories");
             std::optional<View> kind = v->find(category);
-            if (kind && (kind->type() != JsonType::string ||
-                         std::find(std::begin(kind_names), std::end(kind_names), kind->string()) ==
-                             std::end(kind_names)))
+            if (kind && (kind->type() != JsonType::string || std::find(std::begin(kind_names), std::end(kind_names),
+                                                                       kind->string()) == std::end(kind_names)))
                 c.problem(kp.key(category), "must be behavioral, situational or motivation");
         });
     }

@@ -21,7 +21,10 @@ namespace {
 // figures in the output are rounded to fixed decimals, so that the JSON text
 // is the same on every run.
 
-int round_half_up(double x) { return static_cast<int>(std::floor(x + 0.5)); }
+int round_half_up(double x)
+{
+    return static_cast<int>(std::floor(x + 0.5));
+}
 double round_to(double x, int decimals)
 {
     double f = decimals == 1 ? 10.0 : decimals == 2 ? 100.0 : 1000.0;
@@ -55,15 +58,19 @@ int trapezoid(double x, const Band& b)
 
 int ceiling_score(double x, const Ceiling& c)
 {
-    double s = x <= c.ideal ? 100 : x <= c.pass ? lerp(x, c.ideal, 100, c.pass, 70)
-                                                : x >= c.zero ? 0 : lerp(x, c.pass, 70, c.zero, 0);
+    double s = x <= c.ideal  ? 100
+               : x <= c.pass ? lerp(x, c.ideal, 100, c.pass, 70)
+               : x >= c.zero ? 0
+                             : lerp(x, c.pass, 70, c.zero, 0);
     return std::clamp(round_half_up(s), 0, 100);
 }
 
 int floor_score(double x, const Floor& f)
 {
-    double s = x >= f.ideal ? 100 : x >= f.pass ? lerp(x, f.pass, 70, f.ideal, 100)
-                                                : x <= f.zero ? 0 : lerp(x, f.zero, 0, f.pass, 70);
+    double s = x >= f.ideal  ? 100
+               : x >= f.pass ? lerp(x, f.pass, 70, f.ideal, 100)
+               : x <= f.zero ? 0
+                             : lerp(x, f.zero, 0, f.pass, 70);
     return std::clamp(round_half_up(s), 0, 100);
 }
 
@@ -81,9 +88,15 @@ std::string fixed(double x, int decimals)
     return scaled < 0 ? "-" + digits : digits;
 }
 
-std::string whole(double x) { return std::to_string(round_half_up(x)); }
+std::string whole(double x)
+{
+    return std::to_string(round_half_up(x));
+}
 
-std::string word_count_text(std::int64_t n) { return std::to_string(n) + (n == 1 ? " word" : " words"); }
+std::string word_count_text(std::int64_t n)
+{
+    return std::to_string(n) + (n == 1 ? " word" : " words");
+}
 
 // ---------------------------------------------------------------------------
 // Pattern ids of the compiled automaton: what each phrase stands for.
@@ -109,7 +122,10 @@ struct PatternInfo {
     std::string phrase;
 };
 
-bool is_ascii_letter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+bool is_ascii_letter(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
 
 }  // namespace
 
@@ -148,7 +164,7 @@ public:
         e = Entry{a, b, owner, matcher.symbol(word)};
         return e.symbol;
 #else
-        (void)owner;
+        (void) owner;
         return matcher.symbol(word);
 #endif
     }
@@ -168,7 +184,7 @@ private:
 struct Scorer::Compiled {
     QuestionKind kind;
     PhraseMatcher matcher;
-    std::uint32_t id;  // > 0, distinct per Scorer: names its matcher in the SymbolMemo
+    std::uint32_t id;                 // > 0, distinct per Scorer: names its matcher in the SymbolMemo
     std::vector<Lexicon> lexicon_of;  // patterns[p].lexicon, packed: the consuming passes read only this
     std::vector<PatternInfo> patterns;
     std::vector<std::string> criteria;  // texts without their [kw: ...]
@@ -423,7 +439,9 @@ struct Detail {
     std::string_view word;
 
     explicit Detail(std::string_view w)
-        : hi(big_endian_prefix(w)), lo(w.size() > 8 ? big_endian_prefix(w.substr(8)) : 0), word(w)
+        : hi(big_endian_prefix(w)),
+          lo(w.size() > 8 ? big_endian_prefix(w.substr(8)) : 0),
+          word(w)
     {
     }
     bool operator<(const Detail& o) const
@@ -491,19 +509,19 @@ struct Signals {
 // memcmp, no strlen.
 using namespace std::string_view_literals;
 constexpr std::string_view stutter_exceptions[] = {"that"sv, "had"sv, "very"sv, "no"sv, "bye"sv, "so"sv};
-constexpr std::string_view like_not_before[] = {"a"sv,    "an"sv, "the"sv, "this"sv, "that"sv, "to"sv,
-                                                "me"sv,   "him"sv, "her"sv, "them"sv, "us"sv, "it"sv,
-                                                "my"sv,   "your"sv, "our"sv, "his"sv};
+constexpr std::string_view like_not_before[] = {"a"sv,  "an"sv,   "the"sv, "this"sv, "that"sv, "to"sv,
+                                                "me"sv, "him"sv,  "her"sv, "them"sv, "us"sv,   "it"sv,
+                                                "my"sv, "your"sv, "our"sv, "his"sv};
 constexpr std::string_view like_after[] = {"was"sv, "is"sv, "'s"sv, "were"sv, "and"sv, "but"sv,
                                            "so"sv,  "um"sv, "uh"sv, "just"sv, "it's"sv};
-constexpr std::string_view you_know_not_before[] = {"that"sv, "how"sv, "why"sv,     "where"sv, "when"sv,
+constexpr std::string_view you_know_not_before[] = {"that"sv, "how"sv,     "why"sv,  "where"sv, "when"sv,
                                                     "if"sv,   "whether"sv, "what"sv, "who"sv};
-constexpr std::string_view kind_of_not_after[] = {"what"sv, "this"sv,  "that"sv,  "the"sv,       "a"sv,   "any"sv,
+constexpr std::string_view kind_of_not_after[] = {"what"sv, "this"sv,  "that"sv,  "the"sv,  "a"sv,         "any"sv,
                                                   "some"sv, "every"sv, "which"sv, "same"sv, "different"sv, "all"sv};
 constexpr std::string_view i_think_not_before[] = {"about"sv, "of"sv, "through"sv, "back"sv};
-constexpr std::string_view action_adverbs[] = {"then"sv,    "also"sv,    "immediately"sv, "quickly"sv, "personally"sv,
-                                               "first"sv,   "finally"sv, "eventually"sv,  "later"sv,   "again"sv,
-                                               "just"sv,    "actually"sv, "really"sv};
+constexpr std::string_view action_adverbs[] = {"then"sv,  "also"sv,     "immediately"sv, "quickly"sv, "personally"sv,
+                                               "first"sv, "finally"sv,  "eventually"sv,  "later"sv,   "again"sv,
+                                               "just"sv,  "actually"sv, "really"sv};
 
 template <std::size_t N>
 bool in(std::string_view w, const std::string_view (&list)[N])
@@ -516,7 +534,9 @@ bool in(std::string_view w, const std::string_view (&list)[N])
 
 // A check's template placeholders, from name, value, name, value...: each
 // value is moved in (an initializer list would copy every string).
-inline void add_values(Placeholders&) {}
+inline void add_values(Placeholders&)
+{
+}
 template <class... Rest>
 void add_values(Placeholders& out, const char* name, std::string value, Rest&&... rest)
 {
@@ -540,7 +560,10 @@ void merge_into(std::vector<std::int64_t>& v, const std::vector<std::int64_t>& m
         v[--out] = a > 0 && v[a - 1] > more[b - 1] ? v[--a] : more[--b];
 }
 
-bool is_pause(char c) { return c == ',' || c == '.' || c == ';' || c == ':' || c == '?' || c == '!'; }
+bool is_pause(char c)
+{
+    return c == ',' || c == '.' || c == ';' || c == ':' || c == '?' || c == '!';
+}
 
 // Discourse markers count as fillers only in filler position (DESIGN.md
 // section 5; research/rubric-proposal.md 4.3).
@@ -737,8 +760,8 @@ ScoreResult Scorer::score(const QuestionSpec& q, std::string_view answer, std::o
     for (std::size_t k = 1; k < n; ++k) {
         std::string_view w = t.text(k);
         std::string_view before = t.text(k - 1);
-        if (w.size() == before.size() && w[0] == before[0] && w == before && t.spans[k].has_letter &&
-            !consumed[k] && !consumed[k - 1] && !in(w, stutter_exceptions))
+        if (w.size() == before.size() && w[0] == before[0] && w == before && t.spans[k].has_letter && !consumed[k] &&
+            !consumed[k - 1] && !in(w, stutter_exceptions))
             ++s.stutters;
     }
 
@@ -844,8 +867,7 @@ ScoreResult Scorer::score(const QuestionSpec& q, std::string_view answer, std::o
     out.words = s.words;
     out.wpm = s.wpm;
     out.model_used = "residency-rubric/" + r.version;
-    const std::array<int, check_count>& weights =
-        r.kind_weights.count(c.kind) ? r.kind_weights.at(c.kind) : r.weights;
+    const std::array<int, check_count>& weights = r.kind_weights.count(c.kind) ? r.kind_weights.at(c.kind) : r.weights;
     std::string expected = whole(q.expected_duration_s);
     double per100 = s.words > 0 ? 100.0 / static_cast<double>(s.words) : 0;
     bool too_short = s.words < r.short_words;
@@ -905,8 +927,8 @@ ScoreResult Scorer::score(const QuestionSpec& q, std::string_view answer, std::o
         bool scored = !s.estimated && s.seconds >= r.pace_min_seconds && s.words >= r.pace_min_words;
         int score = 100;
         set_values(cr.values, "wpm", whole(s.wpm), "ideal_lo", whole(r.pace.ideal_lo), "ideal_hi",
-                   whole(r.pace.ideal_hi), "seconds", whole(s.seconds), "words", std::to_string(s.words),
-                   "word_count", word_count_text(s.words));
+                   whole(r.pace.ideal_hi), "seconds", whole(s.seconds), "words", std::to_string(s.words), "word_count",
+                   word_count_text(s.words));
         if (s.estimated) {
             cr.outcome = "pace.typed";
         } else if (!scored) {
@@ -1036,10 +1058,10 @@ ScoreResult Scorer::score(const QuestionSpec& q, std::string_view answer, std::o
             bool you = !past_mode && you_rate > r.max_you_per_100;
             if (few || you)
                 score = std::min(score, r.ownership_cap);
-            cr.outcome = score >= 70                                  ? "ownership.pass"
-                         : you && !few                                ? "ownership.you"
-                         : share >= r.i_share.pass && past_mode       ? "ownership.actions"
-                                                                      : "ownership.flag";
+            cr.outcome = score >= 70                            ? "ownership.pass"
+                         : you && !few                          ? "ownership.you"
+                         : share >= r.i_share.pass && past_mode ? "ownership.actions"
+                                                                : "ownership.flag";
             cr.display = "I-share " + fixed(share, 2);
             cr.fix_id = past_mode ? "ownership.past" : "ownership.self";
         }
@@ -1240,16 +1262,11 @@ ScoreResult Scorer::score(const QuestionSpec& q, std::string_view answer, std::o
             const CheckResult& cr = out.checks[best];
             bool metric = !best_before.empty() && !cr.display.empty();
             std::string name(check_name(cr.check));
-            out.what_changed.push_back(
-                text(texts.fixes, "improved",
-                     {{"check", name},
-                      {"before", metric ? best_before : "score " + std::to_string(best_prev)},
-                      {"after", metric ? cr.display : "score " + std::to_string(cr.score)}}));
-            improvement.begin_object()
-                .field("check", name)
-                .field("from", best_prev)
-                .field("to", cr.score)
-                .end_object();
+            out.what_changed.push_back(text(texts.fixes, "improved",
+                                            {{"check", name},
+                                             {"before", metric ? best_before : "score " + std::to_string(best_prev)},
+                                             {"after", metric ? cr.display : "score " + std::to_string(cr.score)}}));
+            improvement.begin_object().field("check", name).field("from", best_prev).field("to", cr.score).end_object();
         }
     }
     for (int k : flagged) {
@@ -1265,8 +1282,9 @@ ScoreResult Scorer::score(const QuestionSpec& q, std::string_view answer, std::o
             if (out.checks[k].weight > 0 && out.checks[k].score < 90 &&
                 (lowest < 0 || out.checks[k].score < out.checks[lowest].score))
                 lowest = k;
-        out.what_changed.push_back(lowest >= 0 ? text(texts.fixes, out.checks[lowest].stretch_id, out.checks[lowest].values)
-                                               : text(texts.fixes, "maintain", {{"expected", expected}}));
+        out.what_changed.push_back(lowest >= 0
+                                       ? text(texts.fixes, out.checks[lowest].stretch_id, out.checks[lowest].values)
+                                       : text(texts.fixes, "maintain", {{"expected", expected}}));
     }
     out.practice_rule = flagged.empty() ? text(texts.practice, "maintain", {{"expected", expected}})
                                         : text(texts.practice, out.checks[flagged.front()].practice_id,
@@ -1346,7 +1364,10 @@ void write_result(const ScoreResult& r, Sink& sink)
 
 }  // namespace
 
-void ScoreResult::write(JsonSink& sink) const { write_result(*this, sink); }
+void ScoreResult::write(JsonSink& sink) const
+{
+    write_result(*this, sink);
+}
 
 std::string ScoreResult::to_json_text() const
 {

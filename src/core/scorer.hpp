@@ -32,15 +32,15 @@ struct QuestionSpec {
 
 struct CheckResult {
     Check check = Check::length;
-    int score = 0;            // 0..100
-    bool pass = false;        // score >= 70
-    int weight = 0;           // 0: not scored (typed pace)
-    std::string outcome;      // note template id, e.g. "length.short"
+    int score = 0;        // 0..100
+    bool pass = false;    // score >= 70
+    int weight = 0;       // 0: not scored (typed pace)
+    std::string outcome;  // note template id, e.g. "length.short"
     std::string note;
-    std::string fix_id;       // what_changed text when FLAGged
-    std::string practice_id;  // practice rule when this is the top FLAG
-    std::string stretch_id;   // what_changed text when nothing is FLAGged
-    std::string display;      // the metric, for "what improved" ("48 s")
+    std::string fix_id;                                       // what_changed text when FLAGged
+    std::string practice_id;                                  // practice rule when this is the top FLAG
+    std::string stretch_id;                                   // what_changed text when nothing is FLAGged
+    std::string display;                                      // the metric, for "what improved" ("48 s")
     std::vector<std::pair<std::string, std::string>> values;  // template placeholders
     // This check's metrics are the object details[check_name(check)] of the
     // ScoreResult.

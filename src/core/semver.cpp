@@ -4,7 +4,10 @@ namespace residency {
 
 namespace {
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
 
 bool is_ident_char(char c)
 {

@@ -12,6 +12,9 @@ namespace residency {
 // phrase that fits after "version '1.2' is not a semantic version: ".
 std::string semver_problem(std::string_view text);
 
-inline bool is_semver(std::string_view text) { return semver_problem(text).empty(); }
+inline bool is_semver(std::string_view text)
+{
+    return semver_problem(text).empty();
+}
 
 }  // namespace residency

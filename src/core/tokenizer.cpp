@@ -9,8 +9,8 @@ namespace residency {
 namespace {
 
 enum class Cls : std::uint32_t {
-    space,       // whitespace, control characters
-    letter,      // letters of any script, combining marks
+    space,   // whitespace, control characters
+    letter,  // letters of any script, combining marks
     digit,
     cjk,         // ideographs and kana: one word each
     apostrophe,  // ' and its curly forms
@@ -21,9 +21,9 @@ enum class Cls : std::uint32_t {
     slash,
     dollar,
     percent,
-    punct,       // other ASCII punctuation, kept in `ascii`
-    symbol,      // emoji, symbols, non-ASCII punctuation: separate words
-    utf8,        // in the byte table only: a byte of a multi-byte sequence
+    punct,   // other ASCII punctuation, kept in `ascii`
+    symbol,  // emoji, symbols, non-ASCII punctuation: separate words
+    utf8,    // in the byte table only: a byte of a multi-byte sequence
 };
 
 // Fields are 32 bits wide on purpose: GCC packed byte-wide len and cls
@@ -36,7 +36,10 @@ struct Cp {
     char ascii;  // normalised ASCII form for punctuation, digits and apostrophes; 0 otherwise
 };
 
-bool in(char32_t c, char32_t lo, char32_t hi) { return c >= lo && c <= hi; }
+bool in(char32_t c, char32_t lo, char32_t hi)
+{
+    return c >= lo && c <= hi;
+}
 
 Cp classify_ascii_slow(char c)
 {
@@ -93,22 +96,36 @@ void classify_unicode(Cp& p)
     char32_t c = p.cp;
     p.ascii = 0;
     switch (c) {
-    case 0x2018: case 0x2019: case 0x02BC: case 0xFF07:
+    case 0x2018:
+    case 0x2019:
+    case 0x02BC:
+    case 0xFF07:
         p.cls = Cls::apostrophe, p.ascii = '\'';
         return;
-    case 0x201C: case 0x201D: case 0x00AB: case 0x00BB:
+    case 0x201C:
+    case 0x201D:
+    case 0x00AB:
+    case 0x00BB:
         p.cls = Cls::punct, p.ascii = '"';
         return;
-    case 0x2013: case 0x2014: case 0x2015:  // dashes between words read as a pause
+    case 0x2013:
+    case 0x2014:
+    case 0x2015:  // dashes between words read as a pause
         p.cls = Cls::punct, p.ascii = ',';
         return;
-    case 0x2010: case 0x2011:
+    case 0x2010:
+    case 0x2011:
         p.cls = Cls::hyphen, p.ascii = '-';
         return;
     case 0x2026:
         p.cls = Cls::punct, p.ascii = '.';
         return;
-    case 0x00A0: case 0x1680: case 0x202F: case 0x205F: case 0x3000: case 0xFEFF:
+    case 0x00A0:
+    case 0x1680:
+    case 0x202F:
+    case 0x205F:
+    case 0x3000:
+    case 0xFEFF:
         p.cls = Cls::space;
         return;
     default:
@@ -135,10 +152,10 @@ void classify_unicode(Cp& p)
         p.cls = Cls::cjk;
         return;
     }
-    if (in(c, 0x00A1, 0x00BF) || c == 0x00D7 || c == 0x00F7 || in(c, 0x2000, 0x2BFF) ||
-        in(c, 0x3000, 0x303F) || in(c, 0xFE00, 0xFE1F) || in(c, 0xFE30, 0xFE4F) || in(c, 0xFF00, 0xFF0F) ||
-        in(c, 0xFF1A, 0xFF20) || in(c, 0xFF3B, 0xFF40) || in(c, 0xFF5B, 0xFF65) || in(c, 0xFFF0, 0xFFFF) ||
-        in(c, 0x1F000, 0x1FAFF) || in(c, 0xE0000, 0xE007F)) {
+    if (in(c, 0x00A1, 0x00BF) || c == 0x00D7 || c == 0x00F7 || in(c, 0x2000, 0x2BFF) || in(c, 0x3000, 0x303F) ||
+        in(c, 0xFE00, 0xFE1F) || in(c, 0xFE30, 0xFE4F) || in(c, 0xFF00, 0xFF0F) || in(c, 0xFF1A, 0xFF20) ||
+        in(c, 0xFF3B, 0xFF40) || in(c, 0xFF5B, 0xFF65) || in(c, 0xFFF0, 0xFFFF) || in(c, 0x1F000, 0x1FAFF) ||
+        in(c, 0xE0000, 0xE007F)) {
         p.cls = Cls::symbol;
         return;
     }
@@ -167,14 +184,17 @@ void classify_unicode(Cp& p)
     return p;
 }
 
-char ascii_lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+char ascii_lower(char c)
+{
+    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
 
 bool is_annotation(std::string_view word)
 {
     static constexpr std::array<std::string_view, 19> words = {
-        "laughs", "laughing", "laughter", "inaudible", "unintelligible", "crosstalk", "pause", "pauses",
-        "silence", "cough", "coughs", "coughing", "sigh", "sighs", "music", "noise", "applause",
-        "clears throat", "background noise"};
+        "laughs", "laughing", "laughter", "inaudible",     "unintelligible",  "crosstalk", "pause",
+        "pauses", "silence",  "cough",    "coughs",        "coughing",        "sigh",      "sighs",
+        "music",  "noise",    "applause", "clears throat", "background noise"};
     for (std::string_view w : words)
         if (w == word)
             return true;
@@ -241,9 +261,15 @@ struct Reader {
     }
 };
 
-bool is_wordish(Cls c) { return c == Cls::letter || c == Cls::digit; }
+bool is_wordish(Cls c)
+{
+    return c == Cls::letter || c == Cls::digit;
+}
 
-bool ends_sentence(char c) { return c == '.' || c == '?' || c == '!'; }
+bool ends_sentence(char c)
+{
+    return c == '.' || c == '?' || c == '!';
+}
 
 // Writes the normal form of one code point of a word at `out`: joiners,
 // digits, $ and % in their ASCII form, ASCII letters lower-cased, other
@@ -251,8 +277,15 @@ bool ends_sentence(char c) { return c == '.' || c == '?' || c == '!'; }
 char* put_norm(char* out, const Cp& p, std::string_view input)
 {
     switch (p.cls) {
-    case Cls::apostrophe: case Cls::hyphen: case Cls::digit: case Cls::dot: case Cls::comma:
-    case Cls::colon: case Cls::slash: case Cls::percent: case Cls::dollar:
+    case Cls::apostrophe:
+    case Cls::hyphen:
+    case Cls::digit:
+    case Cls::dot:
+    case Cls::comma:
+    case Cls::colon:
+    case Cls::slash:
+    case Cls::percent:
+    case Cls::dollar:
         *out++ = p.ascii ? p.ascii : static_cast<char>(p.cp);
         return out;
     default:
@@ -278,7 +311,7 @@ struct Lanes {
     explicit Lanes(const char* p)
     {
         std::memcpy(&v, p, 8);
-        x = v & ~highs;       // the low 7 bits of each byte
+        x = v & ~highs;      // the low 7 bits of each byte
         ascii = ~v & highs;  // lanes of ASCII bytes
     }
     // Lanes of the ASCII bytes from lo to hi: adding 0x80 - lo to a 7-bit
@@ -323,7 +356,7 @@ std::size_t take_ascii_alnum(const char* p, char*& out, bool& has_letter)
     }
     return taken;
 #else
-    (void)p, (void)out, (void)has_letter;
+    (void) p, (void) out, (void) has_letter;
     return 0;
 #endif
 }
@@ -390,8 +423,8 @@ std::size_t scan(std::string_view input, Words& w)
             continue;
         }
         const Cp c = in.at(i);
-        bool starts_word = is_wordish(c.cls) || c.cls == Cls::cjk ||
-                           (c.cls == Cls::dollar && in.at(i + 1).cls == Cls::digit);
+        bool starts_word =
+            is_wordish(c.cls) || c.cls == Cls::cjk || (c.cls == Cls::dollar && in.at(i + 1).cls == Cls::digit);
         if (!starts_word) {
             if constexpr (Build) {
                 if (c.ascii != 0 && c.cls != Cls::digit) {
@@ -466,8 +499,7 @@ std::size_t scan(std::string_view input, Words& w)
                     joiner = prev == Cls::letter && in.at(j + cur.len).cls == Cls::letter;
                 else if (cur.cls == Cls::hyphen)
                     joiner = is_wordish(prev) && is_wordish(in.at(j + cur.len).cls);
-                else if (cur.cls == Cls::dot || cur.cls == Cls::comma || cur.cls == Cls::colon ||
-                         cur.cls == Cls::slash)
+                else if (cur.cls == Cls::dot || cur.cls == Cls::comma || cur.cls == Cls::colon || cur.cls == Cls::slash)
                     joiner = prev == Cls::digit && in.at(j + cur.len).cls == Cls::digit;
                 if (cur.cls == Cls::percent && prev == Cls::digit) {
                     if constexpr (Build)
@@ -521,7 +553,10 @@ std::size_t scan(std::string_view input, Words& w)
 
 }  // namespace
 
-void tokenize(std::string_view utf8, Words& out) { scan<true>(utf8, out); }
+void tokenize(std::string_view utf8, Words& out)
+{
+    scan<true>(utf8, out);
+}
 
 Transcript tokenize(std::string_view utf8)
 {
@@ -531,8 +566,8 @@ Transcript tokenize(std::string_view utf8)
     t.tokens.reserve(w.size());
     for (std::size_t k = 0; k < w.size(); ++k) {
         const WordSpan& x = w.spans[k];
-        t.tokens.push_back(Token{std::string(w.text(k)), x.begin, x.end, x.capitalized, x.sentence_start,
-                                 x.has_letter, x.punct_before, x.punct_after});
+        t.tokens.push_back(Token{std::string(w.text(k)), x.begin, x.end, x.capitalized, x.sentence_start, x.has_letter,
+                                 x.punct_before, x.punct_after});
     }
     t.sentences = w.sentences;
     t.uppercase_letters = w.uppercase_letters;

@@ -22,14 +22,14 @@
 namespace residency {
 
 struct Token {
-    std::string norm;       // normalised text, ASCII letters lower-cased
-    std::uint32_t begin;    // byte offsets of the word in the input
+    std::string norm;     // normalised text, ASCII letters lower-cased
+    std::uint32_t begin;  // byte offsets of the word in the input
     std::uint32_t end;
-    bool capitalized;       // starts with an ASCII capital in the input
-    bool sentence_start;    // first word, or first after . ? ! and a space
-    bool has_letter;        // at least one letter (else a number)
-    char punct_before;      // punctuation between the previous word and this
-    char punct_after;       // one (',' '.' '?' '!' ';' ':' '"' '(' ')'), or 0
+    bool capitalized;     // starts with an ASCII capital in the input
+    bool sentence_start;  // first word, or first after . ? ! and a space
+    bool has_letter;      // at least one letter (else a number)
+    char punct_before;    // punctuation between the previous word and this
+    char punct_after;     // one (',' '.' '?' '!' ';' ':' '"' '(' ')'), or 0
 };
 
 struct Transcript {
@@ -61,7 +61,7 @@ struct WordSpan {
 
 struct Words {
     std::vector<WordSpan> spans;
-    std::string norm;  // the texts back to back, then `padding` zero bytes
+    std::string norm;                           // the texts back to back, then `padding` zero bytes
     static constexpr std::size_t padding = 16;  // so a word's first 16 bytes can always be loaded
     std::size_t sentences = 0;
     std::size_t uppercase_letters = 0;

@@ -19,12 +19,10 @@ std::optional<E> parse(std::string_view text, const std::string_view (&names)[N]
 
 constexpr std::string_view entitlement_names[] = {"LOCKED", "BASIC", "PRO"};
 constexpr std::string_view pack_status_names[] = {"DRAFT", "ACTIVE", "ARCHIVED"};
-constexpr std::string_view session_status_names[] = {"STARTED", "SUBMITTED", "PROCESSING", "COMPLETED",
-                                                      "FAILED"};
+constexpr std::string_view session_status_names[] = {"STARTED", "SUBMITTED", "PROCESSING", "COMPLETED", "FAILED"};
 
 template <std::size_t N>
-[[noreturn]] void throw_not_in_enum(std::string_view text, std::string_view column,
-                                    const std::string_view (&names)[N])
+[[noreturn]] void throw_not_in_enum(std::string_view text, std::string_view column, const std::string_view (&names)[N])
 {
     std::string list;
     for (std::string_view n : names)
@@ -38,8 +36,8 @@ template <std::size_t N>
                                    std::string_view allowed)
 {
     throw Error(sqlstate::check_violation, "invalid " + std::string(subject) + " transition",
-                "The " + std::string(subject) + " cannot change from " + std::string(from) + " to " +
-                    std::string(to) + ".",
+                "The " + std::string(subject) + " cannot change from " + std::string(from) + " to " + std::string(to) +
+                    ".",
                 "Allowed transitions: " + std::string(allowed) + ".");
 }
 
@@ -58,9 +56,18 @@ std::optional<SessionStatus> parse_session_status(std::string_view text)
     return parse<SessionStatus>(text, session_status_names);
 }
 
-std::string_view to_string(Entitlement e) { return entitlement_names[static_cast<int>(e)]; }
-std::string_view to_string(PackStatus s) { return pack_status_names[static_cast<int>(s)]; }
-std::string_view to_string(SessionStatus s) { return session_status_names[static_cast<int>(s)]; }
+std::string_view to_string(Entitlement e)
+{
+    return entitlement_names[static_cast<int>(e)];
+}
+std::string_view to_string(PackStatus s)
+{
+    return pack_status_names[static_cast<int>(s)];
+}
+std::string_view to_string(SessionStatus s)
+{
+    return session_status_names[static_cast<int>(s)];
+}
 
 Entitlement require_entitlement(std::string_view text, std::string_view column)
 {
@@ -86,8 +93,8 @@ SessionStatus require_session_status(std::string_view text)
 void check_entitlement_transition(Entitlement from, Entitlement to)
 {
     using E = Entitlement;
-    bool ok = from == to || to == E::locked || (from == E::locked && to == E::basic) ||
-              (from == E::basic && to == E::pro);
+    bool ok =
+        from == to || to == E::locked || (from == E::locked && to == E::basic) || (from == E::basic && to == E::pro);
     if (!ok)
         throw_transition("entitlement level", to_string(from), to_string(to),
                          "LOCKED -> BASIC, BASIC -> PRO, and any level -> LOCKED");
@@ -96,9 +103,8 @@ void check_entitlement_transition(Entitlement from, Entitlement to)
 void check_pack_transition(PackStatus from, PackStatus to)
 {
     using P = PackStatus;
-    bool ok = from == to || (from == P::draft && to == P::active) ||
-              (from == P::active && to == P::archived) || (from == P::draft && to == P::archived) ||
-              (from == P::archived && to == P::active);
+    bool ok = from == to || (from == P::draft && to == P::active) || (from == P::active && to == P::archived) ||
+              (from == P::draft && to == P::archived) || (from == P::archived && to == P::active);
     if (!ok)
         throw_transition("content pack status", to_string(from), to_string(to),
                          "DRAFT -> ACTIVE, ACTIVE -> ARCHIVED, DRAFT -> ARCHIVED, ARCHIVED -> ACTIVE");

@@ -59,8 +59,7 @@ void raise(const Failure& f)
 {
     if (f.pg_error != nullptr)
         ReThrowError(f.pg_error);
-    ereport(ERROR, (errcode(MAKE_SQLSTATE(f.sqlstate[0], f.sqlstate[1], f.sqlstate[2], f.sqlstate[3],
-                                          f.sqlstate[4])),
+    ereport(ERROR, (errcode(MAKE_SQLSTATE(f.sqlstate[0], f.sqlstate[1], f.sqlstate[2], f.sqlstate[3], f.sqlstate[4])),
                     errmsg_internal("%s", f.message), f.detail ? errdetail_internal("%s", f.detail) : 0,
                     f.hint ? errhint("%s", f.hint) : 0));
     pg_unreachable();

@@ -135,13 +135,13 @@ auto guarded(Call&& call) -> decltype(call())
 // Declares a function Postgres can call (V1 calling convention) whose body
 // is C++ running inside the boundary:
 //   RESIDENCY_FUNCTION(residency_users_guard) { ... return PointerGetDatum(...); }
-#define RESIDENCY_FUNCTION(name)                                                           \
-    extern "C" {                                                                           \
-    PG_FUNCTION_INFO_V1(name);                                                             \
-    }                                                                                      \
-    static Datum name##_body(FunctionCallInfo fcinfo);                                     \
-    extern "C" Datum name(PG_FUNCTION_ARGS)                                                \
-    {                                                                                      \
-        return residency::pg::boundary([fcinfo]() -> Datum { return name##_body(fcinfo); }); \
-    }                                                                                      \
+#define RESIDENCY_FUNCTION(name)                                                                                       \
+    extern "C" {                                                                                                       \
+    PG_FUNCTION_INFO_V1(name);                                                                                         \
+    }                                                                                                                  \
+    static Datum name##_body(FunctionCallInfo fcinfo);                                                                 \
+    extern "C" Datum name(PG_FUNCTION_ARGS)                                                                            \
+    {                                                                                                                  \
+        return residency::pg::boundary([fcinfo]() -> Datum { return name##_body(fcinfo); });                           \
+    }                                                                                                                  \
     static Datum name##_body([[maybe_unused]] FunctionCallInfo fcinfo)

@@ -8,7 +8,8 @@ namespace residency::pg {
 
 std::string_view text_view(Datum value)
 {
-    struct varlena* v = guarded([&] { return pg_detoast_datum_packed(reinterpret_cast<struct varlena*>(DatumGetPointer(value))); });
+    struct varlena* v =
+        guarded([&] { return pg_detoast_datum_packed(reinterpret_cast<struct varlena*>(DatumGetPointer(value))); });
     return {VARDATA_ANY(v), VARSIZE_ANY_EXHDR(v)};
 }
 
@@ -62,7 +63,8 @@ std::string uuid_text(Datum value)
 
 std::string timestamptz_text(TimestampTz value)
 {
-    char* s = guarded([&] { return DatumGetCString(DirectFunctionCall1(timestamptz_out, TimestampTzGetDatum(value))); });
+    char* s =
+        guarded([&] { return DatumGetCString(DirectFunctionCall1(timestamptz_out, TimestampTzGetDatum(value))); });
     return std::string(s);
 }
 
@@ -70,8 +72,10 @@ bool same_value(Datum a, Datum b, Form_pg_attribute attribute)
 {
     if (attribute->attlen != -1)
         return datumIsEqual(a, b, attribute->attbyval, attribute->attlen);
-    struct varlena* va = guarded([&] { return pg_detoast_datum_packed(reinterpret_cast<struct varlena*>(DatumGetPointer(a))); });
-    struct varlena* vb = guarded([&] { return pg_detoast_datum_packed(reinterpret_cast<struct varlena*>(DatumGetPointer(b))); });
+    struct varlena* va =
+        guarded([&] { return pg_detoast_datum_packed(reinterpret_cast<struct varlena*>(DatumGetPointer(a))); });
+    struct varlena* vb =
+        guarded([&] { return pg_detoast_datum_packed(reinterpret_cast<struct varlena*>(DatumGetPointer(b))); });
     std::size_t la = VARSIZE_ANY_EXHDR(va);
     return la == VARSIZE_ANY_EXHDR(vb) && std::memcmp(VARDATA_ANY(va), VARDATA_ANY(vb), la) == 0;
 }

@@ -10,13 +10,12 @@ namespace residency::pg {
 
 namespace {
 
-Statement upsert_cache(
-    "INSERT INTO residency.entitlement_cache AS c "
-    "  (user_id, entitlement_level, expires_at, last_updated) "
-    "VALUES ($1, $2, $3 + 3600, $3) "
-    "ON CONFLICT (user_id) DO UPDATE SET entitlement_level = excluded.entitlement_level, "
-    "  expires_at = excluded.expires_at, last_updated = excluded.last_updated",
-    {UUIDOID, TEXTOID, INT8OID});
+Statement upsert_cache("INSERT INTO residency.entitlement_cache AS c "
+                       "  (user_id, entitlement_level, expires_at, last_updated) "
+                       "VALUES ($1, $2, $3 + 3600, $3) "
+                       "ON CONFLICT (user_id) DO UPDATE SET entitlement_level = excluded.entitlement_level, "
+                       "  expires_at = excluded.expires_at, last_updated = excluded.last_updated",
+                       {UUIDOID, TEXTOID, INT8OID});
 
 }  // namespace
 
@@ -33,8 +32,8 @@ std::optional<std::string> cached_entitlement(Datum user_id)
     // Every API call reads the caller's level, so both reads go straight to
     // the primary keys (lookup.hpp) rather than through SPI and the executor.
     std::int64_t now = unix_seconds(wall_clock());
-    LookupResult cached = lookup_row("entitlement_cache", "entitlement_cache_pkey", {user_id},
-                                     {"entitlement_level", "expires_at"});
+    LookupResult cached =
+        lookup_row("entitlement_cache", "entitlement_cache_pkey", {user_id}, {"entitlement_level", "expires_at"});
     if (cached.found && !cached.nulls[0] && !cached.nulls[1] && DatumGetInt64(cached.values[1]) > now)
         return std::string(text_view(cached.values[0]));
     // Missing or expired: the users row is the truth; write it back when

@@ -12,7 +12,8 @@ void JsonbBuilder::add(Kind kind, std::string_view text)
 {
     if (text_.size() + text.size() + 1 > std::numeric_limits<std::uint32_t>::max())
         throw Error(sqlstate::payload_too_large, "result too large for jsonb");
-    events_.push_back(Event{kind, static_cast<std::uint32_t>(text_.size()), static_cast<std::uint32_t>(text.size()), 0});
+    events_.push_back(
+        Event{kind, static_cast<std::uint32_t>(text_.size()), static_cast<std::uint32_t>(text.size()), 0});
     if (kind == Kind::key || kind == Kind::string || kind == Kind::number) {
         text_.append(text);
         text_.push_back('\0');  // numeric_in reads a C string

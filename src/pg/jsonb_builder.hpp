@@ -46,11 +46,20 @@ public:
 
     // The recorded event kinds, shared with the serializer in the .cpp.
     enum class Kind : std::uint8_t {
-        begin_object, end_object, begin_array, end_array, key, string, number, true_value, false_value, null_value
+        begin_object,
+        end_object,
+        begin_array,
+        end_array,
+        key,
+        string,
+        number,
+        true_value,
+        false_value,
+        null_value
     };
     struct Event {
         Kind kind;
-        std::uint32_t begin;     // its text: text_[begin, begin + size), NUL-terminated
+        std::uint32_t begin;  // its text: text_[begin, begin + size), NUL-terminated
         std::uint32_t size;
         std::uint32_t children;  // containers: members or elements (filled by finish())
     };

@@ -138,7 +138,7 @@ JsonbTextDigest digest_jsonb_text(Datum jsonb)
     JsonbContainer* root = &jb->root;
     JsonbIterator* it = guarded([&] { return JsonbIteratorInit(root); });
     JsonbValue v;
-    bool first = true;      // no ", " before the next element or member
+    bool first = true;       // no ", " before the next element or member
     bool after_key = false;  // the next value follows "key": directly
     bool raw_scalar = false;
     int depth = 0;

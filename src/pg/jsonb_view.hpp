@@ -21,10 +21,7 @@ public:
     static JsonbView document(Datum jsonb);
 
     JsonType type() const;
-    std::string_view string() const
-    {
-        return {value_.val.string.val, static_cast<std::size_t>(value_.val.string.len)};
-    }
+    std::string_view string() const { return {value_.val.string.val, static_cast<std::size_t>(value_.val.string.len)}; }
     double number() const;
     bool integral() const;
     bool boolean() const { return value_.val.boolean; }

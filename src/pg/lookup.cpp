@@ -49,8 +49,8 @@ Oid lookup_relid(const char* name)
         Oid nsp = get_namespace_oid("residency", false);
         Oid relid = get_relname_relid(name, nsp);
         if (!OidIsValid(relid))
-            ereport(ERROR, (errcode(ERRCODE_UNDEFINED_TABLE),
-                            errmsg("relation \"residency.%s\" does not exist", name)));
+            ereport(ERROR,
+                    (errcode(ERRCODE_UNDEFINED_TABLE), errmsg("relation \"residency.%s\" does not exist", name)));
         return relid;
     });
 }

@@ -5,12 +5,17 @@
 namespace residency::pg {
 
 SessionTransition::SessionTransition(const pg_uuid_t& session, SessionStatus to)
-    : previous_(current_), session_(session), to_(to)
+    : previous_(current_),
+      session_(session),
+      to_(to)
 {
     current_ = this;
 }
 
-SessionTransition::~SessionTransition() { current_ = previous_; }
+SessionTransition::~SessionTransition()
+{
+    current_ = previous_;
+}
 
 bool SessionTransition::is(const pg_uuid_t& session, SessionStatus to)
 {

@@ -44,9 +44,9 @@ RESIDENCY_FUNCTION(residency_selftest_boundary)
     }
     if (mode == "postgres_ereport")
         guarded([] {
-            ereport(ERROR, (errcode(ERRCODE_DATA_EXCEPTION), errmsg("selftest postgres error"),
-                            errdetail("Selftest detail of a Postgres error."),
-                            errhint("Selftest hint of a Postgres error.")));
+            ereport(ERROR,
+                    (errcode(ERRCODE_DATA_EXCEPTION), errmsg("selftest postgres error"),
+                     errdetail("Selftest detail of a Postgres error."), errhint("Selftest hint of a Postgres error.")));
         });
     if (mode == "std_exception")
         throw std::runtime_error("selftest standard exception");

@@ -97,8 +97,8 @@ std::uint64_t SpiConnection::execute_latest(Statement& statement, std::initializ
     return run(statement, args, true, 0, true);
 }
 
-std::uint64_t SpiConnection::run(Statement& statement, std::initializer_list<Arg> args, bool read_only,
-                                 long max_rows, bool latest_snapshot)
+std::uint64_t SpiConnection::run(Statement& statement, std::initializer_list<Arg> args, bool read_only, long max_rows,
+                                 bool latest_snapshot)
 {
     SPIPlanPtr plan = statement.plan();
     Datum values[Statement::max_args];
@@ -116,8 +116,7 @@ std::uint64_t SpiConnection::run(Statement& statement, std::initializer_list<Arg
     Oid run_as = run_as_;
     auto exec = [=] {
         if (latest_snapshot)
-            return SPI_execute_snapshot(plan, v, n, GetLatestSnapshot(), InvalidSnapshot, read_only, false,
-                                        max_rows);
+            return SPI_execute_snapshot(plan, v, n, GetLatestSnapshot(), InvalidSnapshot, read_only, false, max_rows);
         return SPI_execute_plan(plan, v, n, read_only, max_rows);
     };
     int rc = guarded([&] { return as_user(run_as, exec); });

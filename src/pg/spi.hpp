@@ -54,8 +54,7 @@ public:
     SpiConnection& operator=(const SpiConnection&) = delete;
 
     // Runs a prepared statement; returns the number of rows processed.
-    std::uint64_t execute(Statement& statement, std::initializer_list<Arg> args, bool read_only,
-                          long max_rows = 0);
+    std::uint64_t execute(Statement& statement, std::initializer_list<Arg> args, bool read_only, long max_rows = 0);
 
     // Makes a trigger's transition tables visible to the statements run
     // on this connection, under the names the trigger gave them.

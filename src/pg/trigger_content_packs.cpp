@@ -77,8 +77,7 @@ void check_checksum_and_size(const Row& row)
 {
     if (std::optional<std::string_view> sum = row.text("checksum"); sum && !is_sha256_hex(*sum))
         throw Error(sqlstate::invalid_parameter_value, "invalid content pack checksum",
-                    "The checksum \"" + std::string(sum->substr(0, 80)) +
-                        "\" is not 64 lowercase hexadecimal digits.",
+                    "The checksum \"" + std::string(sum->substr(0, 80)) + "\" is not 64 lowercase hexadecimal digits.",
                     "Send the SHA-256 of the uploaded bytes in lowercase hex, or leave it NULL to have it "
                     "computed.");
     if (std::optional<std::int64_t> size = row.integer("file_size"); size && *size <= 0)
@@ -90,8 +89,8 @@ void check_checksum_and_size(const Row& row)
 [[noreturn]] void throw_frozen(std::string_view column, PackStatus status)
 {
     throw Error(sqlstate::check_violation, "content pack is not a draft",
-                "Column " + std::string(column) + " cannot change while the pack is " +
-                    std::string(to_string(status)) + ".",
+                "Column " + std::string(column) + " cannot change while the pack is " + std::string(to_string(status)) +
+                    ".",
                 "Upload the changed content as a new pack with a new version.");
 }
 
@@ -99,8 +98,7 @@ Statement archive_active("UPDATE residency.content_packs SET status = 'ARCHIVED'
                          "WHERE status = 'ACTIVE' AND id <> $1",
                          {UUIDOID});
 
-Statement other_active("SELECT id FROM residency.content_packs WHERE status = 'ACTIVE' AND id <> $1",
-                       {UUIDOID});
+Statement other_active("SELECT id FROM residency.content_packs WHERE status = 'ACTIVE' AND id <> $1", {UUIDOID});
 
 // P5: make room for the pack being activated. One activation at a time
 // (a transaction-scoped advisory lock keyed on the table), so that at READ
@@ -222,8 +220,7 @@ RESIDENCY_FUNCTION(residency_content_packs_mirror)
 
 namespace {
 
-Statement pack_in_use("SELECT EXISTS (SELECT 1 FROM residency.drill_sessions WHERE content_pack_id = $1)",
-                      {UUIDOID});
+Statement pack_in_use("SELECT EXISTS (SELECT 1 FROM residency.drill_sessions WHERE content_pack_id = $1)", {UUIDOID});
 
 }  // namespace
 

@@ -47,7 +47,8 @@ Datum insert_session(const TriggerCall& ev)
     // S1 reads three rows by key: the user's level, the active pack (the
     // partial unique index holds only it), and the question in that pack.
     LookupResult user = lookup_row("users", "users_pkey", {user_id}, {"entitlement_level"});
-    LookupResult pack = lookup_row("content_packs", "content_packs_one_active", {BoolGetDatum(true)}, {"id", "version"});
+    LookupResult pack =
+        lookup_row("content_packs", "content_packs_one_active", {BoolGetDatum(true)}, {"id", "version"});
     LookupResult in_pack;
     if (pack.found)
         in_pack = lookup_row("content_pack_questions", "content_pack_questions_pkey", {pack.values[0], question_id},
@@ -75,8 +76,8 @@ Datum insert_session(const TriggerCall& ev)
                     "Activate a content pack first.");
     if (!has_question)
         throw Error(sqlstate::check_violation, "question is not in the active content pack",
-                    "The ACTIVE pack " + uuid_text(pack.values[0]) + " (version " + *pack_version + ") has no question \"" +
-                        question.substr(0, 200) + "\".",
+                    "The ACTIVE pack " + uuid_text(pack.values[0]) + " (version " + *pack_version +
+                        ") has no question \"" + question.substr(0, 200) + "\".",
                     "Pick a question id from residency.content_pack_questions of the active pack.");
 
     RowEdit edit;
@@ -97,10 +98,9 @@ Datum insert_session(const TriggerCall& ev)
     return ev.result(edit.apply(row));
 }
 
-Statement response_exists("SELECT EXISTS (SELECT 1 FROM residency.drill_responses WHERE session_id = $1)",
-                          {UUIDOID});
-Statement evaluation_exists(
-    "SELECT EXISTS (SELECT 1 FROM residency.evaluation_results WHERE session_id = $1)", {UUIDOID});
+Statement response_exists("SELECT EXISTS (SELECT 1 FROM residency.drill_responses WHERE session_id = $1)", {UUIDOID});
+Statement evaluation_exists("SELECT EXISTS (SELECT 1 FROM residency.evaluation_results WHERE session_id = $1)",
+                            {UUIDOID});
 
 bool row_exists(const TriggerCall& ev, Statement& statement, Datum session_id)
 {
@@ -136,8 +136,7 @@ Datum update_session(const TriggerCall& ev)
     for (const char* column : immutable_columns)
         if (ev.changed(column))
             throw Error(sqlstate::check_violation, std::string(column) + " of a drill session cannot change",
-                        "A session keeps its user, question, pack and start time.",
-                        "Start a new session instead.");
+                        "A session keeps its user, question, pack and start time.", "Start a new session instead.");
     for (const char* column : transition_columns)
         if (ev.sets(column))
             throw Error(sqlstate::check_violation, std::string(column) + " is set by the status transitions",

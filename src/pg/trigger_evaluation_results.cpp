@@ -83,11 +83,12 @@ Datum complete_session(const TriggerCall& ev, const Row& row)
     LookupResult owner = lookup_row("drill_responses", "drill_responses_pkey", {response}, {"session_id"});
     if (!owner.found || owner.nulls[0] ||
         std::memcmp(DatumGetUUIDP(owner.values[0])->data, DatumGetUUIDP(session)->data, UUID_LEN) != 0)
-        throw Error(sqlstate::check_violation, "response does not belong to the session",
-                    "Response " + uuid_text(response) + (owner.found ? " is not the response of session "
-                                                                     : " does not exist; it cannot answer session ") +
-                        uuid_text(session) + ".",
-                    "Use the id of the session's own row in residency.drill_responses.");
+        throw Error(
+            sqlstate::check_violation, "response does not belong to the session",
+            "Response " + uuid_text(response) +
+                (owner.found ? " is not the response of session " : " does not exist; it cannot answer session ") +
+                uuid_text(session) + ".",
+            "Use the id of the session's own row in residency.drill_responses.");
 
     SessionTransition transition(*DatumGetUUIDP(session), SessionStatus::completed);
     SpiConnection spi(ev.owner());
@@ -105,8 +106,8 @@ Datum complete_session(const TriggerCall& ev, const Row& row)
     if (!given_null) {
         if (std::memcmp(DatumGetUUIDP(given)->data, session_user.data, UUID_LEN) != 0)
             throw Error(sqlstate::check_violation, "user_id is not the session's user",
-                        "user_id is " + uuid_text(given) + " but session " + uuid_text(session) +
-                            " belongs to user " + uuid_text(UUIDPGetDatum(&session_user)) + ".",
+                        "user_id is " + uuid_text(given) + " but session " + uuid_text(session) + " belongs to user " +
+                            uuid_text(UUIDPGetDatum(&session_user)) + ".",
                         "Leave user_id NULL; it is taken from the session.");
         return ev.unchanged();
     }

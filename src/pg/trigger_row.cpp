@@ -119,8 +119,8 @@ TriggerCall::TriggerCall(FunctionCallInfo fcinfo, const char* name, bool stateme
         throw Error("39P01", std::string(name) + " must be called as a trigger");
     td_ = reinterpret_cast<TriggerData*>(fcinfo->context);
     if (TRIGGER_FIRED_FOR_ROW(td_->tg_event) == statement_level)
-        throw Error("39P01", std::string(name) + (statement_level ? " must be a statement trigger"
-                                                                  : " must be a row trigger"));
+        throw Error("39P01",
+                    std::string(name) + (statement_level ? " must be a statement trigger" : " must be a row trigger"));
 }
 
 Row TriggerCall::new_row() const
@@ -129,7 +129,10 @@ Row TriggerCall::new_row() const
     return Row(t, desc());
 }
 
-Row TriggerCall::old_row() const { return Row(td_->tg_trigtuple, desc()); }
+Row TriggerCall::old_row() const
+{
+    return Row(td_->tg_trigtuple, desc());
+}
 
 bool TriggerCall::sets(const char* column) const
 {

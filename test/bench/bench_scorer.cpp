@@ -110,8 +110,7 @@ void BM_Score300Json(benchmark::State& state)
     std::vector<std::string> in = answers(64);
     std::size_t i = 0;
     for (auto _ : state) {
-        std::string json =
-            scorer.score(q, in[i++ % in.size()], 130.0, nullptr, residency::Limits{}).to_json_text();
+        std::string json = scorer.score(q, in[i++ % in.size()], 130.0, nullptr, residency::Limits{}).to_json_text();
         benchmark::DoNotOptimize(json);
     }
     state.SetItemsProcessed(state.iterations());

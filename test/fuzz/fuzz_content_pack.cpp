@@ -25,8 +25,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             residency::Scorer scorer(residency::rubric_with_overrides(v.pack.rubric));
             for (const residency::Question& q : v.pack.questions) {
                 residency::QuestionSpec spec{q.id, q.category, q.expected_duration_s, q.evaluation_criteria, q.kind};
-                scorer.score(spec, "During my rotation I asked the nurse and I paged the senior resident.", 30,
-                             nullptr, limits);
+                scorer.score(spec, "During my rotation I asked the nurse and I paged the senior resident.", 30, nullptr,
+                             limits);
                 break;
             }
         }

@@ -21,13 +21,21 @@ const residency::QuestionSpec& question(std::uint8_t selector)
 {
     using residency::QuestionKind;
     static const residency::QuestionSpec questions[] = {
-        {"b", "Conflict", 90,
+        {"b",
+         "Conflict",
+         90,
          {"Acknowledges the concern [kw: concern*, worried, listen*]", "Escalates [kw: senior, attending, escalat*]",
           "Describes the outcome"},
          QuestionKind::behavioral},
-        {"s", "Ethics", 105, {"Puts patient safety first [kw: safe*, patient safety]", "Escalates"},
+        {"s",
+         "Ethics",
+         105,
+         {"Puts patient safety first [kw: safe*, patient safety]", "Escalates"},
          QuestionKind::situational},
-        {"m", "Motivation", 75, {"Names a specific reason", "Links to the program [kw: program, fit]"},
+        {"m",
+         "Motivation",
+         75,
+         {"Names a specific reason", "Links to the program [kw: program, fit]"},
          QuestionKind::motivation},
         {"n", "Other", 60, {}, std::nullopt},
     };

@@ -105,17 +105,23 @@ enum class Band { interview_ready, solid, developing, rebuild };
 
 inline Band band_of(int overall)
 {
-    return overall >= 85 ? Band::interview_ready : overall >= 70 ? Band::solid : overall >= 50 ? Band::developing
-                                                                                                : Band::rebuild;
+    return overall >= 85   ? Band::interview_ready
+           : overall >= 70 ? Band::solid
+           : overall >= 50 ? Band::developing
+                           : Band::rebuild;
 }
 
 inline const char* band_name(Band b)
 {
     switch (b) {
-    case Band::interview_ready: return "interview-ready";
-    case Band::solid: return "solid";
-    case Band::developing: return "developing";
-    case Band::rebuild: return "rebuild";
+    case Band::interview_ready:
+        return "interview-ready";
+    case Band::solid:
+        return "solid";
+    case Band::developing:
+        return "developing";
+    case Band::rebuild:
+        return "rebuild";
     }
     return "?";
 }
@@ -125,8 +131,8 @@ inline std::string describe(const ScoreResult& r)
 {
     std::string out = "overall " + std::to_string(r.overall_score) + ", words " + std::to_string(r.words) + "\n";
     for (const CheckResult& c : r.checks)
-        out += "  " + std::string(check_name(c.check)) + " " + (c.pass ? "PASS " : "FLAG ") +
-               std::to_string(c.score) + " (w" + std::to_string(c.weight) + "): " + c.note + "\n";
+        out += "  " + std::string(check_name(c.check)) + " " + (c.pass ? "PASS " : "FLAG ") + std::to_string(c.score) +
+               " (w" + std::to_string(c.weight) + "): " + c.note + "\n";
     for (const std::string& w : r.what_changed)
         out += "  what_changed: " + w + "\n";
     out += "  practice_rule: " + r.practice_rule + "\n";

@@ -20,9 +20,8 @@ TEST_P(OutputContractTest, ResultHasTheDocumentedShape)
     for (auto it = j.begin(); it != j.end(); ++it)
         keys.push_back(it.key());
     std::sort(keys.begin(), keys.end());
-    EXPECT_EQ(keys, (std::vector<std::string>{"categories", "details", "duration_estimated", "duration_s",
-                                              "model_used", "overall_score", "practice_rule", "what_changed",
-                                              "words", "wpm"}));
+    EXPECT_EQ(keys, (std::vector<std::string>{"categories", "details", "duration_estimated", "duration_s", "model_used",
+                                              "overall_score", "practice_rule", "what_changed", "words", "wpm"}));
 
     // 7 categories, fixed names in a fixed order, PASS iff score >= 70
     const Json& cats = j["categories"];

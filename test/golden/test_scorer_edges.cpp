@@ -54,9 +54,12 @@ TEST(Blank, EmptyAndWhitespaceOnlyAre22023)
 
 TEST(Blank, EmojiOnlyTypedAnswerHasNoWords)
 {
-    auto e = thrown([] { score(nurse, "\xF0\x9F\x91\x8D\xF0\x9F\x8F\xBD \xF0\x9F\x99\x8F \xE2\x9D\xA4\xEF\xB8\x8F "
-                                      "\xF0\x9F\x8E\x89",  // 👍🏽 🙏 ❤️ 🎉
-                                      typed); });
+    auto e = thrown([] {
+        score(nurse,
+              "\xF0\x9F\x91\x8D\xF0\x9F\x8F\xBD \xF0\x9F\x99\x8F \xE2\x9D\xA4\xEF\xB8\x8F "
+              "\xF0\x9F\x8E\x89",  // 👍🏽 🙏 ❤️ 🎉
+              typed);
+    });
     ASSERT_TRUE(e);
     EXPECT_EQ(e->sqlstate(), "22023");
     EXPECT_EQ(e->message(), "answer has no words");
@@ -87,7 +90,7 @@ TEST(Size, OneTypedWordIsScoredButCannotPass)
     EXPECT_EQ(r.words, 1);
     EXPECT_TRUE(r.duration_estimated);
     EXPECT_DOUBLE_EQ(r.duration_s, 0.4);  // 60 / 140 = 0.43 s
-    EXPECT_DOUBLE_EQ(r.wpm, 150.0);        // from the rounded duration
+    EXPECT_DOUBLE_EQ(r.wpm, 150.0);       // from the rounded duration
     // every content check FLAGs "too short to evaluate", and Length too
     for (std::size_t k : {0u, 4u, 5u, 6u})
         EXPECT_FALSE(r.checks[k].pass) << describe(r);
@@ -199,9 +202,8 @@ TEST(Size, SpokenTranscriptWithoutWordsIsScoredAsEmpty)
 
 TEST(Content, OnlyFillersSpoken)
 {
-    const std::string fillers =
-        "um uh um like you know um uh er hmm um, like, you know, uh um erm uh um like um uh "
-        "um uh um like you know um uh er hmm um, like, you know, uh um erm uh um like um uh";
+    const std::string fillers = "um uh um like you know um uh er hmm um, like, you know, uh um erm uh um like um uh "
+                                "um uh um like you know um uh er hmm um, like, you know, uh um erm uh um like um uh";
     ScoreResult r = score(nurse, fillers, 30.0);
     EXPECT_FALSE(r.checks[2].pass) << describe(r);
     EXPECT_EQ(r.checks[2].score, 0);
@@ -229,9 +231,8 @@ TEST(Text, SpanishAnswerCountsAccentedWordsWhole)
 TEST(Text, JapaneseCountsOneWordPerCharacter)
 {
     // 61 kanji and kana; the commas 、 and full stops 。 are not words
-    const std::string japanese =
-        "私は三年生の実習で、患者さんの痛みが強いことに気づき、すぐに上級医に連絡しました。"
-        "そのあと看護師と話して、鎮痛薬の量を調整しました。";
+    const std::string japanese = "私は三年生の実習で、患者さんの痛みが強いことに気づき、すぐに上級医に連絡しました。"
+                                 "そのあと看護師と話して、鎮痛薬の量を調整しました。";
     ScoreResult r = score(nurse, japanese, typed);
     EXPECT_EQ(r.words, 61);
     expect_valid_json(r);

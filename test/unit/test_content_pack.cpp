@@ -49,7 +49,10 @@ Json valid_pack()
     })");
 }
 
-std::vector<JsonProblem> problems_of(const Json& pack) { return validate_content_pack(pack).problems; }
+std::vector<JsonProblem> problems_of(const Json& pack)
+{
+    return validate_content_pack(pack).problems;
+}
 
 // ---- the valid pack and its model -----------------------------------------
 
@@ -67,8 +70,9 @@ TEST(ContentPack, ValidPackFillsTheModel)
     EXPECT_EQ(pack.version, "1.0.0");
     EXPECT_EQ(pack.title, "Residency interview essentials");
     EXPECT_EQ(pack.description, "Questions typical of residency interviews.");
-    std::vector<std::string> categories = {"Motivation",           "Teamwork",   "Conflict",    "Ethics & Professionalism",
-                                           "Resilience & Failure", "Leadership", "Patient Care"};
+    std::vector<std::string> categories = {
+        "Motivation",           "Teamwork",   "Conflict",    "Ethics & Professionalism",
+        "Resilience & Failure", "Leadership", "Patient Care"};
     EXPECT_EQ(pack.categories, categories);
 
     ASSERT_EQ(pack.questions.size(), 5u);
@@ -121,7 +125,10 @@ struct BrokenPack {
     std::vector<std::string> paths;  // the problems expected, in order
 };
 
-void PrintTo(const BrokenPack& c, std::ostream* os) { *os << c.name; }
+void PrintTo(const BrokenPack& c, std::ostream* os)
+{
+    *os << c.name;
+}
 
 class ContentPackProblem : public testing::TestWithParam<BrokenPack> {};
 
@@ -135,8 +142,14 @@ TEST_P(ContentPackProblem, ReportedAtItsPath)
         EXPECT_NE(p.message, "") << p.path;
 }
 
-Json& question(Json& pack, std::size_t i) { return pack["questions"][i]; }
-Json& categories(Json& pack) { return pack["metadata"]["categories"]; }
+Json& question(Json& pack, std::size_t i)
+{
+    return pack["questions"][i];
+}
+Json& categories(Json& pack)
+{
+    return pack["metadata"]["categories"];
+}
 
 std::vector<BrokenPack> broken_packs()
 {
@@ -167,7 +180,8 @@ std::vector<BrokenPack> broken_packs()
         {"title_number", [](Json& p) { p["metadata"]["title"] = 3; }, {"$.metadata.title"}},
         {"description_missing", [](Json& p) { p["metadata"].erase("description"); }, {"$.metadata.description"}},
         {"description_empty", [](Json& p) { p["metadata"]["description"] = ""; }, {"$.metadata.description"}},
-        {"description_array", [](Json& p) { p["metadata"]["description"] = Json::array({"a"}); },
+        {"description_array",
+         [](Json& p) { p["metadata"]["description"] = Json::array({"a"}); },
          {"$.metadata.description"}},
         {"categories_missing", [](Json& p) { p["metadata"].erase("categories"); }, {"$.metadata.categories"}},
         {"categories_string", [](Json& p) { categories(p) = "Motivation"; }, {"$.metadata.categories"}},
@@ -181,7 +195,11 @@ std::vector<BrokenPack> broken_packs()
         {"category_null", [](Json& p) { categories(p)[4] = nullptr; }, {"$.metadata.categories[4]"}},
         // questions: a non-empty array of objects
         {"questions_missing", [](Json& p) { p.erase("questions"); }, {"$.questions"}},
-        {"questions_object", [](Json& p) { p["questions"] = Json::object({{"id", "q"}}); }, {"$.questions"}},
+        {"questions_object",
+         [](Json& p) {
+             p["questions"] = Json::object({{"id", "q"}});
+         },
+         {"$.questions"}},
         {"questions_string", [](Json& p) { p["questions"] = "q"; }, {"$.questions"}},
         {"questions_empty", [](Json& p) { p["questions"] = Json::array(); }, {"$.questions"}},
         {"question_number", [](Json& p) { question(p, 1) = 5; }, {"$.questions[1]"}},
@@ -196,9 +214,11 @@ std::vector<BrokenPack> broken_packs()
         {"id_duplicate", [](Json& p) { question(p, 3)["id"] = "mot-1"; }, {"$.questions[3].id"}},
         // category: one of the 7 (exact spelling)
         {"question_category_missing", [](Json& p) { question(p, 3).erase("category"); }, {"$.questions[3].category"}},
-        {"question_category_unknown", [](Json& p) { question(p, 3)["category"] = "Surgery"; },
+        {"question_category_unknown",
+         [](Json& p) { question(p, 3)["category"] = "Surgery"; },
          {"$.questions[3].category"}},
-        {"question_category_case", [](Json& p) { question(p, 3)["category"] = "patient care"; },
+        {"question_category_case",
+         [](Json& p) { question(p, 3)["category"] = "patient care"; },
          {"$.questions[3].category"}},
         {"question_category_number", [](Json& p) { question(p, 3)["category"] = 6; }, {"$.questions[3].category"}},
         {"question_category_blank", [](Json& p) { question(p, 3)["category"] = " "; }, {"$.questions[3].category"}},
@@ -222,7 +242,8 @@ std::vector<BrokenPack> broken_packs()
         {"criteria_null", [](Json& p) { question(p, 0)["evaluation_criteria"] = nullptr; }, {crit0}},
         {"criterion_number", [](Json& p) { question(p, 0)["evaluation_criteria"][1] = 2; }, {crit0 + "[1]"}},
         {"criterion_blank", [](Json& p) { question(p, 0)["evaluation_criteria"][1] = "  "; }, {crit0 + "[1]"}},
-        {"criterion_array", [](Json& p) { question(p, 0)["evaluation_criteria"][0] = Json::array({"x"}); },
+        {"criterion_array",
+         [](Json& p) { question(p, 0)["evaluation_criteria"][0] = Json::array({"x"}); },
          {crit0 + "[0]"}},
         // kind: optional, one of behavioral, situational, motivation
         {"kind_unknown", [](Json& p) { question(p, 0)["kind"] = "technical"; }, {"$.questions[0].kind"}},
@@ -245,7 +266,10 @@ struct ValidEdit {
     std::function<void(Json&)> edit;
 };
 
-void PrintTo(const ValidEdit& c, std::ostream* os) { *os << c.name; }
+void PrintTo(const ValidEdit& c, std::ostream* os)
+{
+    *os << c.name;
+}
 
 class ContentPackStillValid : public testing::TestWithParam<ValidEdit> {};
 
@@ -313,8 +337,7 @@ TEST(ContentPack, OneQuestionCanHaveSeveralProblems)
     Json pack = valid_pack();
     question(pack, 1) = Json::object({{"id", ""}, {"category", "Nope"}, {"expected_duration_s", -5}});
     std::vector<std::string> expected = {"$.questions[1].id", "$.questions[1].category", "$.questions[1].prompt",
-                                         "$.questions[1].expected_duration_s",
-                                         "$.questions[1].evaluation_criteria"};
+                                         "$.questions[1].expected_duration_s", "$.questions[1].evaluation_criteria"};
     EXPECT_EQ(test::paths(problems_of(pack)), expected) << test::dump(problems_of(pack));
 }
 
@@ -437,8 +460,7 @@ TEST(PackRowProblems, RowVersionNotSemver)
 {
     std::vector<JsonProblem> problems = pack_row_problems("1.0", "1.0.0", "1.0.0");
     ASSERT_EQ(test::paths(problems), std::vector<std::string>{"version"});
-    EXPECT_NE(problems[0].message.find("\"1.0\" is not a semantic version"), std::string::npos)
-        << problems[0].message;
+    EXPECT_NE(problems[0].message.find("\"1.0\" is not a semantic version"), std::string::npos) << problems[0].message;
 }
 
 TEST(PackRowProblems, RowVersionDiffersFromContent)

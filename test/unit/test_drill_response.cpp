@@ -20,7 +20,10 @@ using test::thrown;
 const std::string answer = "I paged the senior resident and stayed with the patient.";
 const std::string audio = "https://storage.example.com/drills/abc.m4a";
 
-DrillResponse typed(std::string_view content) { return DrillResponse{content, std::nullopt, std::nullopt}; }
+DrillResponse typed(std::string_view content)
+{
+    return DrillResponse{content, std::nullopt, std::nullopt};
+}
 
 DrillResponse spoken(std::string_view url, std::optional<double> duration)
 {
@@ -85,16 +88,16 @@ TEST(DrillResponse, DurationOutOfRangeIs22023)
         double duration;
         const char* shown;
     };
-    for (Case c : {Case{0, "0"}, Case{-1, "-1"}, Case{3600.5, "3600.5"},
-                   Case{std::numeric_limits<double>::quiet_NaN(), "NaN"},
-                   Case{std::numeric_limits<double>::infinity(), "Infinity"},
-                   Case{-std::numeric_limits<double>::infinity(), "-Infinity"}}) {
+    for (Case c :
+         {Case{0, "0"}, Case{-1, "-1"}, Case{3600.5, "3600.5"}, Case{std::numeric_limits<double>::quiet_NaN(), "NaN"},
+          Case{std::numeric_limits<double>::infinity(), "Infinity"},
+          Case{-std::numeric_limits<double>::infinity(), "-Infinity"}}) {
         auto e = thrown([&] { check_drill_response(spoken(audio, c.duration), Limits{}); });
         ASSERT_TRUE(e) << c.shown;
         EXPECT_EQ(e->sqlstate(), "22023") << c.shown;
         EXPECT_EQ(e->message(), "invalid audio_duration_s") << c.shown;
-        EXPECT_EQ(e->detail(), "audio_duration_s is " + std::string(c.shown) +
-                                   "; it must be greater than 0 and at most 3600.");
+        EXPECT_EQ(e->detail(),
+                  "audio_duration_s is " + std::string(c.shown) + "; it must be greater than 0 and at most 3600.");
     }
 }
 
@@ -134,7 +137,7 @@ TEST(DrillResponse, LimitCountsCharactersNotBytes)
     EXPECT_NO_THROW(check_drill_response(typed("h\xC3\xA9llo"), limits));  // "héllo"
     EXPECT_NO_THROW(check_drill_response(typed("\xE6\x97\xA5\xE6\x9C\xAC\xE8\xAA\x9E\xE3\x81\xA7\xE3\x81\x99"),
                                          limits));  // "日本語です"
-    std::string four_byte_letters;  // U+20000 (CJK Extension B), 4 bytes each: words, not symbols
+    std::string four_byte_letters;                  // U+20000 (CJK Extension B), 4 bytes each: words, not symbols
     for (int i = 0; i < 5; ++i)
         four_byte_letters += "\xF0\xA0\x80\x80";
     EXPECT_NO_THROW(check_drill_response(typed(four_byte_letters), limits));
@@ -175,7 +178,10 @@ TEST(ResponseWordCount, NullWithoutContent)
     EXPECT_FALSE(response_word_count(DrillResponse{}).has_value());
 }
 
-TEST(ResponseWordCount, ZeroForTextWithoutWords) { EXPECT_EQ(response_word_count(typed("... !!! --")), 0); }
+TEST(ResponseWordCount, ZeroForTextWithoutWords)
+{
+    EXPECT_EQ(response_word_count(typed("... !!! --")), 0);
+}
 
 }  // namespace
 }  // namespace residency

@@ -24,7 +24,10 @@ std::string email_of_size(std::size_t bytes)
 
 class EmailValid : public testing::TestWithParam<std::string> {};
 
-TEST_P(EmailValid, Accepted) { EXPECT_EQ(email_problem(GetParam()), "") << GetParam(); }
+TEST_P(EmailValid, Accepted)
+{
+    EXPECT_EQ(email_problem(GetParam()), "") << GetParam();
+}
 
 INSTANTIATE_TEST_SUITE_P(Email, EmailValid,
                          testing::Values("a@b.co", "resident@example.com", "first.last@example.org",
@@ -55,7 +58,10 @@ INSTANTIATE_TEST_SUITE_P(Email, EmailInvalid,
                              "res\x01ident@example.com", std::string("res\0ident@example.com", 21)),
                          StringParamName());
 
-TEST(Email, TwoAtSignsNamed) { EXPECT_EQ(email_problem("a@b@example.com"), "it has more than one '@'"); }
+TEST(Email, TwoAtSignsNamed)
+{
+    EXPECT_EQ(email_problem("a@b@example.com"), "it has more than one '@'");
+}
 
 TEST(Email, ProblemTexts)
 {

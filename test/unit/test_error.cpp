@@ -31,10 +31,9 @@ TEST(Error, DetailAndHintDefaultToEmpty)
 TEST(Error, KeepsEveryWellFormedSqlstate)
 {
     for (std::string_view s : {sqlstate::invalid_parameter_value, sqlstate::invalid_text_representation,
-                               sqlstate::check_violation, sqlstate::unique_violation,
-                               sqlstate::insufficient_privilege, sqlstate::serialization_failure,
-                               sqlstate::internal_error, sqlstate::payment_required, sqlstate::not_found,
-                               sqlstate::conflict, sqlstate::payload_too_large})
+                               sqlstate::check_violation, sqlstate::unique_violation, sqlstate::insufficient_privilege,
+                               sqlstate::serialization_failure, sqlstate::internal_error, sqlstate::payment_required,
+                               sqlstate::not_found, sqlstate::conflict, sqlstate::payload_too_large})
         EXPECT_EQ(Error(s, "m").sqlstate(), s);
 }
 

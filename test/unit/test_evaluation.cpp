@@ -22,7 +22,8 @@ using test::thrown;
 
 Json category(const char* name, const char* flag = "PASS", int score = 80)
 {
-    return Json{{"name", name}, {"passFlag", flag}, {"note", std::string(name) + ": observed facts."}, {"score", score}};
+    return Json{
+        {"name", name}, {"passFlag", flag}, {"note", std::string(name) + ": observed facts."}, {"score", score}};
 }
 
 Json seven_categories()

@@ -20,7 +20,10 @@ namespace {
 
 using test::thrown;
 
-std::string nested_arrays(int depth) { return std::string(depth, '[') + std::string(depth, ']'); }
+std::string nested_arrays(int depth)
+{
+    return std::string(depth, '[') + std::string(depth, ']');
+}
 
 // ---- json_nesting_depth --------------------------------------------------
 
@@ -74,8 +77,8 @@ TEST(JsonNestingDepth, StopsEarlyAboveTheLimit)
 
 TEST(ParseJsonStrict, ParsesAValidDocument)
 {
-    ParsedJson p = parse_json_strict(R"({"version": "1.0.0", "questions": [{"id": "q1"}], "n": 1.5})", Limits{},
-                                     "content pack");
+    ParsedJson p =
+        parse_json_strict(R"({"version": "1.0.0", "questions": [{"id": "q1"}], "n": 1.5})", Limits{}, "content pack");
     EXPECT_TRUE(p.problems.empty()) << test::dump(p.problems);
     EXPECT_EQ(p.value["version"], "1.0.0");
     EXPECT_EQ(p.value["questions"][0]["id"], "q1");
@@ -88,8 +91,7 @@ TEST(ParseJsonStrict, ScalarsAndEmptyContainers)
     EXPECT_EQ(parse_json_strict("[]", Limits{}, "x").value, Json::array());
     EXPECT_EQ(parse_json_strict("{}", Limits{}, "x").value, Json::object());
     EXPECT_EQ(parse_json_strict(" \"s\" ", Limits{}, "x").value, Json("s"));
-    EXPECT_EQ(parse_json_strict("[[1,[2]],{\"a\":[]}]", Limits{}, "x").value,
-              Json::parse("[[1,[2]],{\"a\":[]}]"));
+    EXPECT_EQ(parse_json_strict("[[1,[2]],{\"a\":[]}]", Limits{}, "x").value, Json::parse("[[1,[2]],{\"a\":[]}]"));
 }
 
 TEST(ParseJsonStrict, DepthAtTheLimitIsAccepted)
@@ -159,7 +161,8 @@ TEST(ParseJsonStrict, NotJsonAtAllIs22P02AtTheRoot)
 
 TEST(ParseJsonStrict, NumberOutOfRangeIs22023WithThePathInDetail)
 {
-    auto e = thrown([] { parse_json_strict(R"({"questions": [{"expected_duration_s": 1e400}]})", Limits{}, "content pack"); });
+    auto e = thrown(
+        [] { parse_json_strict(R"({"questions": [{"expected_duration_s": 1e400}]})", Limits{}, "content pack"); });
     ASSERT_TRUE(e);
     EXPECT_EQ(e->sqlstate(), "22023");
     EXPECT_EQ(e->message(), "content pack has a number out of range");
@@ -280,7 +283,10 @@ std::vector<JsonProblem> numbered_problems(std::size_t n)
     return out;
 }
 
-std::size_t count_lines(const std::string& s) { return static_cast<std::size_t>(std::count(s.begin(), s.end(), '\n')) + 1; }
+std::size_t count_lines(const std::string& s)
+{
+    return static_cast<std::size_t>(std::count(s.begin(), s.end(), '\n')) + 1;
+}
 
 TEST(FormatProblems, OneProblem)
 {
@@ -290,9 +296,8 @@ TEST(FormatProblems, OneProblem)
 TEST(FormatProblems, ListsEveryProblemUpToTheCap)
 {
     std::string text = format_problems(numbered_problems(3));
-    EXPECT_EQ(text,
-              "3 problems found:\n$.questions[0].id: is required\n$.questions[1].id: is required\n"
-              "$.questions[2].id: is required");
+    EXPECT_EQ(text, "3 problems found:\n$.questions[0].id: is required\n$.questions[1].id: is required\n"
+                    "$.questions[2].id: is required");
 
     std::string exactly_cap = format_problems(numbered_problems(25));
     EXPECT_EQ(count_lines(exactly_cap), 26u);
@@ -309,12 +314,14 @@ TEST(FormatProblems, CapsLinesAndSaysHowManyMore)
     EXPECT_EQ(text.substr(text.rfind('\n') + 1), "... and 5 more.");
 
     std::string small_cap = format_problems(numbered_problems(4), 2);
-    EXPECT_EQ(small_cap,
-              "4 problems found:\n$.questions[0].id: is required\n$.questions[1].id: is required\n"
-              "... and 2 more.");
+    EXPECT_EQ(small_cap, "4 problems found:\n$.questions[0].id: is required\n$.questions[1].id: is required\n"
+                         "... and 2 more.");
 }
 
-TEST(FormatProblems, NoProblems) { EXPECT_EQ(format_problems({}), "0 problems found:"); }
+TEST(FormatProblems, NoProblems)
+{
+    EXPECT_EQ(format_problems({}), "0 problems found:");
+}
 
 TEST(FormatNumber, SpelledAsPostgresSpellsThem)
 {

@@ -85,10 +85,11 @@ TEST(JsonWriter, NestedValuesAfterKeys)
     w.end_object();
     EXPECT_EQ(out, R"({"categories":[{"name":"Length","score":70},{"name":"Pace","score":70}],"empty":{},)"
                    R"("list":[1,2,"three",null],"last":"end"})");
-    Json expected = {{"categories", Json::array({{{"name", "Length"}, {"score", 70}}, {{"name", "Pace"}, {"score", 70}}})},
-                     {"empty", Json::object()},
-                     {"list", Json::array({1, 2, "three", nullptr})},
-                     {"last", "end"}};
+    Json expected = {
+        {"categories", Json::array({{{"name", "Length"}, {"score", 70}}, {{"name", "Pace"}, {"score", 70}}})},
+        {"empty", Json::object()},
+        {"list", Json::array({1, 2, "three", nullptr})},
+        {"last", "end"}};
     EXPECT_EQ(parsed(out), expected);
 }
 
@@ -166,7 +167,8 @@ TEST(JsonWriterString, EveryControlCharacterRoundTrips)
 
 TEST(JsonWriterString, Utf8PassesThroughUnchanged)
 {
-    const std::string text = "Jos\xC3\xA9 \xE2\x80\x94 \xE7\xA7\x81 \xF0\x9F\x91\x8D don\xE2\x80\x99t";  // José — 私 👍 don’t
+    const std::string text =
+        "Jos\xC3\xA9 \xE2\x80\x94 \xE7\xA7\x81 \xF0\x9F\x91\x8D don\xE2\x80\x99t";  // José — 私 👍 don’t
     std::string out = written(text);
     EXPECT_EQ(out, "\"" + text + "\"");
     EXPECT_EQ(parsed(out).get<std::string>(), text);

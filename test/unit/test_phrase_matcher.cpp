@@ -299,7 +299,7 @@ TEST(PhraseMatcher, UnknownWordsAreSymbolZero)
 
 TEST(PhraseMatcher, SymbolsAndMatchesAreDeterministic)
 {
-    const std::vector<std::string> lexicon = {"um",       "uh",     "you know", "i mean", "kind of", "sort of",
+    const std::vector<std::string> lexicon = {"um",       "uh",      "you know", "i mean", "kind of", "sort of",
                                               "escalat*", "report*", "i would",  "i'd",    "maybe",   "i think"};
     const std::string answer =
         "Um, I think I would, you know, escalate it. I'd report it, maybe, I mean kind of sort of escalated.";

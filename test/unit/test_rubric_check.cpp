@@ -24,8 +24,9 @@ namespace {
 using test::dump;
 using test::paths;
 
-const std::vector<std::string> categories = {"Motivation",           "Teamwork",   "Conflict",    "Ethics & Professionalism",
-                                             "Resilience & Failure", "Leadership", "Patient Care"};
+const std::vector<std::string> categories = {
+    "Motivation",           "Teamwork",   "Conflict",    "Ethics & Professionalism",
+    "Resilience & Failure", "Leadership", "Patient Care"};
 
 // A valid pack with `rubric` as its "rubric" member.
 Json pack_with(const Json& rubric)
@@ -41,7 +42,10 @@ Json pack_with(const Json& rubric)
     return pack;
 }
 
-std::vector<JsonProblem> problems_of(const Json& rubric) { return validate_content_pack(pack_with(rubric)).problems; }
+std::vector<JsonProblem> problems_of(const Json& rubric)
+{
+    return validate_content_pack(pack_with(rubric)).problems;
+}
 
 // A structure part that passes.
 Json part(const char* name, bool required = true, int weight = 30)
@@ -127,10 +131,11 @@ TEST(RubricCheck, DefaultsWrittenAsAnOverridePass)
     rubric["fixes"] = d.fixes;
     rubric["practice"] = d.practice;
     const std::pair<const char*, const std::vector<std::string>*> lists[] = {
-        {"filler_core", &d.filler_core}, {"filler_discourse", &d.filler_discourse}, {"hedges", &d.hedges_lexicon},
-        {"i_words", &d.i_words},         {"we_words", &d.we_words},                 {"you_words", &d.you_words},
-        {"plan_frames", &d.plan_frames}, {"irregular_past", &d.irregular_past},     {"detail_words", &d.detail_words},
-        {"stopwords", &d.stopwords}};
+        {"filler_core", &d.filler_core},   {"filler_discourse", &d.filler_discourse},
+        {"hedges", &d.hedges_lexicon},     {"i_words", &d.i_words},
+        {"we_words", &d.we_words},         {"you_words", &d.you_words},
+        {"plan_frames", &d.plan_frames},   {"irregular_past", &d.irregular_past},
+        {"detail_words", &d.detail_words}, {"stopwords", &d.stopwords}};
     for (const auto& [name, list] : lists)
         rubric["lexicons"][name] = *list;
     for (const auto& [term, alternative] : d.flagged_terms)
@@ -189,7 +194,10 @@ struct RubricCase {
     std::string message;  // a part of its message
 };
 
-void PrintTo(const RubricCase& c, std::ostream* os) { *os << c.name; }
+void PrintTo(const RubricCase& c, std::ostream* os)
+{
+    *os << c.name;
+}
 
 class RubricProblem : public testing::TestWithParam<RubricCase> {};
 
@@ -224,11 +232,11 @@ std::vector<RubricCase> rubric_cases()
          "is not a known check"},
         {"weights_not_integer", R"({"weights": {"Length": 12.5}})", "$.rubric.weights.Length",
          "must be an integer, found 12.5"},
-        {"weights_integral_float", R"({"weights": {"Length": 12.0}})", "$.rubric.weights.Length",
-         "must be an integer"},
+        {"weights_integral_float", R"({"weights": {"Length": 12.0}})", "$.rubric.weights.Length", "must be an integer"},
         {"weights_101", R"({"weights": {"Substance": 101}})", "$.rubric.weights.Substance",
          "must be from 0 to 100, found 101"},
-        {"weights_negative", R"({"weights": {"Pace": -1}})", "$.rubric.weights.Pace", "must be from 0 to 100, found -1"},
+        {"weights_negative", R"({"weights": {"Pace": -1}})", "$.rubric.weights.Pace",
+         "must be from 0 to 100, found -1"},
         {"weights_string", R"({"weights": {"Pace": "12"}})", "$.rubric.weights.Pace",
          "must be a number, not the string \"12\""},
         {"weights_null", R"({"weights": {"Pace": null}})", "$.rubric.weights.Pace", "must be a number, not null"},
@@ -236,8 +244,8 @@ std::vector<RubricCase> rubric_cases()
         {"kind_weights_not_object", R"({"kind_weights": []})", "$.rubric.kind_weights", "must be an object"},
         {"kind_weights_unknown_kind", R"({"kind_weights": {"narrative": {"Length": 10}}})",
          "$.rubric.kind_weights.narrative", "is not a known kind (behavioral, situational, motivation)"},
-        {"kind_weights_kind_not_object", R"({"kind_weights": {"behavioral": 10}})",
-         "$.rubric.kind_weights.behavioral", "must be an object, not the number 10"},
+        {"kind_weights_kind_not_object", R"({"kind_weights": {"behavioral": 10}})", "$.rubric.kind_weights.behavioral",
+         "must be an object, not the number 10"},
         {"kind_weights_unknown_check", R"({"kind_weights": {"situational": {"Tone": 10}}})",
          "$.rubric.kind_weights.situational.Tone", "is not a known check"},
         {"kind_weights_101", R"({"kind_weights": {"motivation": {"Substance": 101}}})",
@@ -293,8 +301,8 @@ std::vector<RubricCase> rubric_cases()
          "must be a string, not the number 1"},
         {"lexicon_phrase_too_long", R"({"lexicons": {"stopwords": [")" + long_phrase + R"("]}})",
          "$.rubric.lexicons.stopwords[0]", "is longer than 100 bytes"},
-        {"flagged_terms_not_object", R"({"lexicons": {"flagged_terms": ["crazy"]}})",
-         "$.rubric.lexicons.flagged_terms", "must be an object, not array"},
+        {"flagged_terms_not_object", R"({"lexicons": {"flagged_terms": ["crazy"]}})", "$.rubric.lexicons.flagged_terms",
+         "must be an object, not array"},
         {"flagged_term_without_word", R"({"lexicons": {"flagged_terms": {"!!!": "calm"}}})",
          R"($.rubric.lexicons.flagged_terms["!!!"])", "has no word to match"},
         {"flagged_term_blank_alternative", R"({"lexicons": {"flagged_terms": {"crazy": " "}}})",
@@ -405,8 +413,10 @@ TEST(RubricCheck, ThresholdOrderAcceptsEqualAndExplicitlyOrderedValues)
     // Equal neighbours are in order.
     EXPECT_TRUE(problems_of({{"thresholds", {{"Fillers", {{"ideal", 3}, {"pass", 3}}}}}}).empty());
     // Moving a whole band together is fine even where each value alone would not be.
-    Json pace = {{"zero_lo", 130}, {"pass_lo", 140}, {"ideal_lo", 150}, {"ideal_hi", 190}, {"pass_hi", 200}, {"zero_hi", 260}};
-    EXPECT_TRUE(problems_of({{"thresholds", {{"Pace", pace}}}}).empty()) << dump(problems_of({{"thresholds", {{"Pace", pace}}}}));
+    Json pace = {{"zero_lo", 130},  {"pass_lo", 140}, {"ideal_lo", 150},
+                 {"ideal_hi", 190}, {"pass_hi", 200}, {"zero_hi", 260}};
+    EXPECT_TRUE(problems_of({{"thresholds", {{"Pace", pace}}}}).empty())
+        << dump(problems_of({{"thresholds", {{"Pace", pace}}}}));
 }
 
 TEST(RubricCheck, KindsAcceptEveryCategoryAndKind)
@@ -516,15 +526,16 @@ std::string differences(const Rubric& a, const Rubric& b)
     field("pace", band(a.pace, b.pace));
     field("pace_min_seconds", a.pace_min_seconds == b.pace_min_seconds);
     field("pace_min_words", a.pace_min_words == b.pace_min_words);
-    field("fillers", a.fillers.ideal == b.fillers.ideal && a.fillers.pass == b.fillers.pass &&
-                         a.fillers.zero == b.fillers.zero);
+    field("fillers",
+          a.fillers.ideal == b.fillers.ideal && a.fillers.pass == b.fillers.pass && a.fillers.zero == b.fillers.zero);
     field("filler_core_weight", a.filler_core_weight == b.filler_core_weight);
     field("filler_discourse_weight", a.filler_discourse_weight == b.filler_discourse_weight);
     field("filler_stutter_weight", a.filler_stutter_weight == b.filler_stutter_weight);
-    field("hedges", a.hedges.ideal == b.hedges.ideal && a.hedges.pass == b.hedges.pass && a.hedges.zero == b.hedges.zero);
+    field("hedges",
+          a.hedges.ideal == b.hedges.ideal && a.hedges.pass == b.hedges.pass && a.hedges.zero == b.hedges.zero);
     field("flagged_term_cap", a.flagged_term_cap == b.flagged_term_cap);
-    field("i_share", a.i_share.zero == b.i_share.zero && a.i_share.pass == b.i_share.pass &&
-                         a.i_share.ideal == b.i_share.ideal);
+    field("i_share",
+          a.i_share.zero == b.i_share.zero && a.i_share.pass == b.i_share.pass && a.i_share.ideal == b.i_share.ideal);
     field("min_i_words", a.min_i_words == b.min_i_words);
     field("min_i_actions", a.min_i_actions == b.min_i_actions);
     field("plan_min_frames", a.plan_min_frames == b.plan_min_frames);
@@ -640,8 +651,8 @@ TEST(RubricWithOverrides, EveryValidatedThresholdChangesTheRubric)
 
 TEST(RubricWithOverrides, LexiconsReplaceTheWholeList)
 {
-    Rubric r = rubric_with_overrides(Json::parse(
-        R"({"lexicons": {"hedges": ["maybe", "i reckon"], "flagged_terms": {"crazy": "distressing"}}})"));
+    Rubric r = rubric_with_overrides(
+        Json::parse(R"({"lexicons": {"hedges": ["maybe", "i reckon"], "flagged_terms": {"crazy": "distressing"}}})"));
     Rubric expected = default_rubric();
     expected.hedges_lexicon = {"maybe", "i reckon"};
     expected.flagged_terms = {{"crazy", "distressing"}};
@@ -651,10 +662,10 @@ TEST(RubricWithOverrides, LexiconsReplaceTheWholeList)
 TEST(RubricWithOverrides, EachListLexiconHasItsField)
 {
     const std::pair<const char*, std::vector<std::string> Rubric::*> lists[] = {
-        {"filler_core", &Rubric::filler_core}, {"filler_discourse", &Rubric::filler_discourse},
-        {"hedges", &Rubric::hedges_lexicon},   {"i_words", &Rubric::i_words},
-        {"we_words", &Rubric::we_words},       {"you_words", &Rubric::you_words},
-        {"plan_frames", &Rubric::plan_frames}, {"irregular_past", &Rubric::irregular_past},
+        {"filler_core", &Rubric::filler_core},   {"filler_discourse", &Rubric::filler_discourse},
+        {"hedges", &Rubric::hedges_lexicon},     {"i_words", &Rubric::i_words},
+        {"we_words", &Rubric::we_words},         {"you_words", &Rubric::you_words},
+        {"plan_frames", &Rubric::plan_frames},   {"irregular_past", &Rubric::irregular_past},
         {"detail_words", &Rubric::detail_words}, {"stopwords", &Rubric::stopwords}};
     for (const auto& [name, member] : lists) {
         Rubric expected = default_rubric();

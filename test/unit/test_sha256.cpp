@@ -15,9 +15,15 @@ constexpr const char* two_blocks = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmn
 constexpr const char* two_blocks_digest = "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1";
 constexpr const char* million_a_digest = "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0";
 
-TEST(Sha256, EmptyInput) { EXPECT_EQ(sha256_hex(""), empty_digest); }
+TEST(Sha256, EmptyInput)
+{
+    EXPECT_EQ(sha256_hex(""), empty_digest);
+}
 
-TEST(Sha256, Abc) { EXPECT_EQ(sha256_hex("abc"), abc_digest); }
+TEST(Sha256, Abc)
+{
+    EXPECT_EQ(sha256_hex("abc"), abc_digest);
+}
 
 TEST(Sha256, FourHundredFortyEightBits)
 {
@@ -25,7 +31,10 @@ TEST(Sha256, FourHundredFortyEightBits)
     EXPECT_EQ(sha256_hex(two_blocks), two_blocks_digest);
 }
 
-TEST(Sha256, OneMillionA) { EXPECT_EQ(sha256_hex(std::string(1000000, 'a')), million_a_digest); }
+TEST(Sha256, OneMillionA)
+{
+    EXPECT_EQ(sha256_hex(std::string(1000000, 'a')), million_a_digest);
+}
 
 TEST(Sha256, EmbeddedNulBytesAreHashed)
 {
@@ -74,13 +83,13 @@ TEST(Sha256Hex, RejectsEverythingElse)
 {
     std::string ok = abc_digest;
     EXPECT_FALSE(is_sha256_hex(""));
-    EXPECT_FALSE(is_sha256_hex(ok.substr(0, 63)));              // 63 digits
-    EXPECT_FALSE(is_sha256_hex(ok + "0"));                      // 65 digits
-    EXPECT_FALSE(is_sha256_hex(std::string(64, 'A')));          // upper case
+    EXPECT_FALSE(is_sha256_hex(ok.substr(0, 63)));      // 63 digits
+    EXPECT_FALSE(is_sha256_hex(ok + "0"));              // 65 digits
+    EXPECT_FALSE(is_sha256_hex(std::string(64, 'A')));  // upper case
     EXPECT_FALSE(is_sha256_hex("BA7816BF8F01CFEA414140DE5DAE2223B00361A396177A9CB410FF61F20015AD"));
-    EXPECT_FALSE(is_sha256_hex(std::string(63, 'a') + "g"));    // not hex
-    EXPECT_FALSE(is_sha256_hex(" " + ok.substr(1)));            // space
-    EXPECT_FALSE(is_sha256_hex("0x" + ok.substr(2)));           // prefix
+    EXPECT_FALSE(is_sha256_hex(std::string(63, 'a') + "g"));  // not hex
+    EXPECT_FALSE(is_sha256_hex(" " + ok.substr(1)));          // space
+    EXPECT_FALSE(is_sha256_hex("0x" + ok.substr(2)));         // prefix
     EXPECT_FALSE(is_sha256_hex(std::string(ok).replace(10, 1, 1, '\0')));
 }
 

@@ -33,7 +33,10 @@ struct WordCase {
 };
 
 // The case's name only: ctest shows it, and the text may hold control bytes.
-void PrintTo(const WordCase& c, std::ostream* os) { *os << c.name; }
+void PrintTo(const WordCase& c, std::ostream* os)
+{
+    *os << c.name;
+}
 
 class WordCount : public testing::TestWithParam<WordCase> {};
 
@@ -88,7 +91,10 @@ std::vector<WordCase> word_cases()
         {"em_dash", "yes\xE2\x80\x94no", 2},
         {"en_dash", "yes\xE2\x80\x93no", 2},
         {"spaced_em_dash", "I stopped \xE2\x80\x94 then I called", 5},
-        {"en_dash_range", "9\xE2\x80\x93" "5", 2},
+        {"en_dash_range",
+         "9\xE2\x80\x93"
+         "5",
+         2},
         // speech-to-text annotations are not words; real parentheses are
         {"inaudible", "I was [inaudible] there", 3},
         {"laughs", "(laughs) Okay, so", 2},
@@ -106,10 +112,11 @@ std::vector<WordCase> word_cases()
         {"greek", "\xCE\xB1\xCE\xB2\xCE\xB3 \xCE\xB4", 2},
         {"cyrillic", "\xD0\xB4\xD0\xB0 \xD0\xBD\xD0\xB5\xD1\x82", 2},
         // CJK: one word per ideograph or kana
-        {"japanese", "\xE7\xA7\x81\xE3\x81\xAF\xE5\xAD\xA6\xE7\x94\x9F\xE3\x81\xA7\xE3\x81\x99\xE3\x80\x82", 6},  // 私は学生です。
-        {"katakana", "\xE3\x83\x86\xE3\x82\xB9\xE3\x83\x88", 3},  // テスト
+        {"japanese", "\xE7\xA7\x81\xE3\x81\xAF\xE5\xAD\xA6\xE7\x94\x9F\xE3\x81\xA7\xE3\x81\x99\xE3\x80\x82",
+         6},                                                                 // 私は学生です。
+        {"katakana", "\xE3\x83\x86\xE3\x82\xB9\xE3\x83\x88", 3},             // テスト
         {"chinese", "\xE6\x88\x91\xE6\x98\xAF\xE5\x8C\xBB\xE7\x94\x9F", 4},  // 我是医生
-        {"mixed_scripts", "I like \xE5\xAF\xBF\xE5\x8F\xB8", 4},  // I like 寿司
+        {"mixed_scripts", "I like \xE5\xAF\xBF\xE5\x8F\xB8", 4},             // I like 寿司
         // emoji and symbols are not words, and separate words
         {"emoji_alone", "\xF0\x9F\x98\x80", 0},
         {"emoji_between_words", "great\xF0\x9F\x91\x8Djob", 2},
@@ -231,20 +238,35 @@ TEST(Tokenize, CapitalisationIsRecorded)
 
 TEST(Tokenize, InvalidUtf8BytesSeparateWords)
 {
-    EXPECT_EQ(count_words("abc\xFF" "def"), 2u);
-    EXPECT_EQ(count_words("a\x80" "b"), 2u);                   // stray continuation byte
-    EXPECT_EQ(count_words("caf\xC3"), 1u);                     // truncated at the end
-    EXPECT_EQ(count_words("x\xE2\x82" "y"), 2u);               // truncated in the middle
-    EXPECT_EQ(count_words("\xC0\xAF" "bad"), 1u);              // overlong '/'
-    EXPECT_EQ(count_words("a\xED\xA0\x80" "b"), 2u);           // UTF-16 surrogate
-    EXPECT_EQ(count_words("\xF5\xF6\xF7\xF8\xFE\xFF"), 0u);    // never valid
-    EXPECT_EQ(words("abc\xFF" "def"), (Words{"abc", "def"}));
+    EXPECT_EQ(count_words("abc\xFF"
+                          "def"),
+              2u);
+    EXPECT_EQ(count_words("a\x80"
+                          "b"),
+              2u);                          // stray continuation byte
+    EXPECT_EQ(count_words("caf\xC3"), 1u);  // truncated at the end
+    EXPECT_EQ(count_words("x\xE2\x82"
+                          "y"),
+              2u);  // truncated in the middle
+    EXPECT_EQ(count_words("\xC0\xAF"
+                          "bad"),
+              1u);  // overlong '/'
+    EXPECT_EQ(count_words("a\xED\xA0\x80"
+                          "b"),
+              2u);                                           // UTF-16 surrogate
+    EXPECT_EQ(count_words("\xF5\xF6\xF7\xF8\xFE\xFF"), 0u);  // never valid
+    EXPECT_EQ(words("abc\xFF"
+                    "def"),
+              (Words{"abc", "def"}));
 }
 
 TEST(Tokenize, ControlCharactersAndNulSeparateWords)
 {
     EXPECT_EQ(count_words(std::string("a\0b", 3)), 2u);
-    EXPECT_EQ(count_words("a\x01" "b\x7f" "c"), 3u);
+    EXPECT_EQ(count_words("a\x01"
+                          "b\x7f"
+                          "c"),
+              3u);
 }
 
 TEST(Tokenize, ArbitraryBytesDoNotCrash)
@@ -253,8 +275,8 @@ TEST(Tokenize, ArbitraryBytesDoNotCrash)
     std::string all;
     for (int b = 0; b < 256; ++b)
         all += static_cast<char>(b);
-    for (const std::string& text : {all, all + all, std::string(all.rbegin(), all.rend()), "[" + all + "]",
-                                    "(" + all, all.substr(128) + "$"}) {
+    for (const std::string& text :
+         {all, all + all, std::string(all.rbegin(), all.rend()), "[" + all + "]", "(" + all, all.substr(128) + "$"}) {
         Transcript t = tokenize(text);
         EXPECT_EQ(t.words(), count_words(text));
         for (const Token& tok : t.tokens) {
@@ -278,10 +300,10 @@ TEST(CountChars, CountsCodePointsNotBytes)
 {
     EXPECT_EQ(count_chars(""), 0u);
     EXPECT_EQ(count_chars("abc"), 3u);
-    EXPECT_EQ(count_chars("Jos\xC3\xA9"), 4u);                    // é: 2 bytes
+    EXPECT_EQ(count_chars("Jos\xC3\xA9"), 4u);                           // é: 2 bytes
     EXPECT_EQ(count_chars("\xE6\x97\xA5\xE6\x9C\xAC\xE8\xAA\x9E"), 3u);  // 日本語: 3 bytes each
-    EXPECT_EQ(count_chars("\xF0\x9F\x98\x80"), 1u);                // emoji: 4 bytes
-    EXPECT_EQ(count_chars("e\xCC\x81"), 2u);                      // e + combining acute: 2 code points
+    EXPECT_EQ(count_chars("\xF0\x9F\x98\x80"), 1u);                      // emoji: 4 bytes
+    EXPECT_EQ(count_chars("e\xCC\x81"), 2u);                             // e + combining acute: 2 code points
     EXPECT_EQ(count_chars("don\xE2\x80\x99t"), 5u);
 }
 
@@ -327,9 +349,13 @@ TEST(TokenizeInvalidUtf8, LeadBytesF5ToFFNeverStartACharacter)
     EXPECT_EQ(count_words("\xF5\x80\x80"), 0u);
     EXPECT_EQ(count_words("\xF8\x88\x80"), 0u);
     EXPECT_EQ(count_words("\xFB\xBF\xBF\xBF\xBF"), 0u);
-    EXPECT_EQ(count_words("a\xF5\x80\x80" "b"), 2u);
+    EXPECT_EQ(count_words("a\xF5\x80\x80"
+                          "b"),
+              2u);
     std::vector<std::string> norms;
-    for (const Token& t : tokenize("a\xF8\x88\x80" "b").tokens)
+    for (const Token& t : tokenize("a\xF8\x88\x80"
+                                   "b")
+                              .tokens)
         norms.push_back(t.norm);
     EXPECT_EQ(norms, (std::vector<std::string>{"a", "b"}));
 }

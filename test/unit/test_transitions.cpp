@@ -29,8 +29,7 @@ using Pair = std::pair<std::string, std::string>;
 // Runs `check` on every pair; returns the pairs that passed, and checks the
 // error of every pair that did not.
 template <class E, std::size_t N, class Check>
-std::set<Pair> allowed_pairs(const E (&values)[N], Check check, const std::string& subject,
-                             const std::string& hint)
+std::set<Pair> allowed_pairs(const E (&values)[N], Check check, const std::string& subject, const std::string& hint)
 {
     std::set<Pair> allowed;
     for (E from : values) {
@@ -56,8 +55,9 @@ std::set<Pair> allowed_pairs(const E (&values)[N], Check check, const std::strin
 
 TEST(EntitlementTransition, ExactlyTheAllowedSet)
 {
-    std::set<Pair> allowed = allowed_pairs(entitlements, check_entitlement_transition, "entitlement level",
-                                           "Allowed transitions: LOCKED -> BASIC, BASIC -> PRO, and any level -> LOCKED.");
+    std::set<Pair> allowed =
+        allowed_pairs(entitlements, check_entitlement_transition, "entitlement level",
+                      "Allowed transitions: LOCKED -> BASIC, BASIC -> PRO, and any level -> LOCKED.");
     std::set<Pair> expected = {
         {"LOCKED", "LOCKED"}, {"BASIC", "BASIC"}, {"PRO", "PRO"},  // same -> same: no-op
         {"LOCKED", "BASIC"},  {"BASIC", "PRO"},                    // upgrades, one step
@@ -86,9 +86,8 @@ TEST(PackTransition, ExactlyTheAllowedSet)
         pack_statuses, check_pack_transition, "content pack status",
         "Allowed transitions: DRAFT -> ACTIVE, ACTIVE -> ARCHIVED, DRAFT -> ARCHIVED, ARCHIVED -> ACTIVE.");
     std::set<Pair> expected = {
-        {"DRAFT", "DRAFT"},     {"ACTIVE", "ACTIVE"},    {"ARCHIVED", "ARCHIVED"},  // no-op
-        {"DRAFT", "ACTIVE"},    {"ACTIVE", "ARCHIVED"},  {"DRAFT", "ARCHIVED"},
-        {"ARCHIVED", "ACTIVE"},
+        {"DRAFT", "DRAFT"},  {"ACTIVE", "ACTIVE"},   {"ARCHIVED", "ARCHIVED"},  // no-op
+        {"DRAFT", "ACTIVE"}, {"ACTIVE", "ARCHIVED"}, {"DRAFT", "ARCHIVED"},    {"ARCHIVED", "ACTIVE"},
     };
     EXPECT_EQ(allowed, expected);
 }
@@ -106,9 +105,9 @@ TEST(PackTransition, NothingGoesBackToDraft)
 
 TEST(SessionTransition, ExactlyTheAllowedSet)
 {
-    std::set<Pair> allowed =
-        allowed_pairs(session_statuses, check_session_transition, "drill session status",
-                      "Allowed transitions: STARTED -> SUBMITTED -> PROCESSING -> COMPLETED, and PROCESSING -> FAILED.");
+    std::set<Pair> allowed = allowed_pairs(
+        session_statuses, check_session_transition, "drill session status",
+        "Allowed transitions: STARTED -> SUBMITTED -> PROCESSING -> COMPLETED, and PROCESSING -> FAILED.");
     std::set<Pair> expected = {
         {"STARTED", "SUBMITTED"},
         {"SUBMITTED", "PROCESSING"},

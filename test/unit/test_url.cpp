@@ -15,23 +15,23 @@ using test::StringParamName;
 
 class UrlValid : public testing::TestWithParam<std::string> {};
 
-TEST_P(UrlValid, Accepted) { EXPECT_EQ(audio_url_problem(GetParam()), "") << GetParam(); }
+TEST_P(UrlValid, Accepted)
+{
+    EXPECT_EQ(audio_url_problem(GetParam()), "") << GetParam();
+}
 
-INSTANTIATE_TEST_SUITE_P(Url, UrlValid,
-                         testing::Values("https://example.com", "http://example.com/", "https://cdn.example.com/a.m4a",
-                                         "HTTPS://EXAMPLE.COM/A.MP3",  // the scheme is case-insensitive
-                                         "https://example.com:8443/audio/1.m4a",
-                                         "https://example.com/audio.mp3?sig=abc&expires=1700000000",
-                                         "https://example.com#t=10", "https://example.com?x=1",
-                                         "https://[2001:db8::1]/a.mp3", "https://[::1]:8443/a.mp3",
-                                         "https://user:secret@storage.example.com/a.mp3",
-                                         "https://user@storage.example.com:443/a.mp3", "http://localhost/a",
-                                         "http://127.0.0.1:1/a", "http://example.com:65535/a",
-                                         "https://example.com/caf%C3%A9.mp3",
-                                         // an '@' or ':' after the authority is not user info or a port
-                                         "https://example.com/a@b:c.mp3",
-                                         "https://example.com?next=http://x@y:0"),
-                         StringParamName());
+INSTANTIATE_TEST_SUITE_P(
+    Url, UrlValid,
+    testing::Values("https://example.com", "http://example.com/", "https://cdn.example.com/a.m4a",
+                    "HTTPS://EXAMPLE.COM/A.MP3",  // the scheme is case-insensitive
+                    "https://example.com:8443/audio/1.m4a", "https://example.com/audio.mp3?sig=abc&expires=1700000000",
+                    "https://example.com#t=10", "https://example.com?x=1", "https://[2001:db8::1]/a.mp3",
+                    "https://[::1]:8443/a.mp3", "https://user:secret@storage.example.com/a.mp3",
+                    "https://user@storage.example.com:443/a.mp3", "http://localhost/a", "http://127.0.0.1:1/a",
+                    "http://example.com:65535/a", "https://example.com/caf%C3%A9.mp3",
+                    // an '@' or ':' after the authority is not user info or a port
+                    "https://example.com/a@b:c.mp3", "https://example.com?next=http://x@y:0"),
+    StringParamName());
 
 class UrlInvalid : public testing::TestWithParam<std::string> {};
 
@@ -47,8 +47,8 @@ INSTANTIATE_TEST_SUITE_P(Url, UrlInvalid,
                              "//example.com/a.mp3", "/audio/a.mp3", "audio/a.mp3", "example.com/a.mp3",
                              "https:example.com/a.mp3", "https:/example.com/a.mp3", "httpx://example.com",
                              // no host
-                             "https://", "http:///a.mp3", "https://:443/a.mp3", "https://user@/a.mp3",
-                             "https://?x=1", "https://.example.com/", "https://example..com/",
+                             "https://", "http:///a.mp3", "https://:443/a.mp3", "https://user@/a.mp3", "https://?x=1",
+                             "https://.example.com/", "https://example..com/",
                              // malformed IPv6 literal
                              "https://[::1/a", "https://[]/a", "https://[::1]x/a",
                              // whitespace and control characters
@@ -87,8 +87,7 @@ TEST(Url, UserInfoIsNotTheHost)
 {
     // the host and port are what follows the user info's '@'
     EXPECT_EQ(audio_url_problem("https://user:pass@/a"), "it has no host");
-    EXPECT_EQ(audio_url_problem("https://user:pass@example.com:99999/a"),
-              "its port is not a number from 1 to 65535");
+    EXPECT_EQ(audio_url_problem("https://user:pass@example.com:99999/a"), "its port is not a number from 1 to 65535");
 }
 
 }  // namespace
