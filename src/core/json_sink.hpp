@@ -18,6 +18,21 @@
 
 namespace residency {
 
+// The events of a JSON document, as JsonEvents and the Postgres layer's
+// jsonb builder record them.
+enum class JsonEventKind : std::uint8_t {
+    begin_object,
+    end_object,
+    begin_array,
+    end_array,
+    key,
+    string,
+    number,
+    true_value,
+    false_value,
+    null_value
+};
+
 class JsonSink {
 public:
     virtual ~JsonSink() = default;
@@ -140,18 +155,7 @@ public:
     }
 
 private:
-    enum class Kind : std::uint8_t {
-        begin_object,
-        end_object,
-        begin_array,
-        end_array,
-        key,
-        string,
-        number,
-        true_value,
-        false_value,
-        null_value
-    };
+    using Kind = JsonEventKind;
     struct Event {
         Kind kind;
         std::uint32_t begin;  // the text: text_[begin, begin + size)

@@ -44,19 +44,8 @@ public:
     // Throws Error XX000 if the events do not form one JSON value.
     Datum finish();
 
-    // The recorded event kinds, shared with the serializer in the .cpp.
-    enum class Kind : std::uint8_t {
-        begin_object,
-        end_object,
-        begin_array,
-        end_array,
-        key,
-        string,
-        number,
-        true_value,
-        false_value,
-        null_value
-    };
+    // The recorded event kinds (core/json_sink.hpp), used by the serializer in the .cpp.
+    using Kind = JsonEventKind;
     struct Event {
         Kind kind;
         std::uint32_t begin;  // its text: text_[begin, begin + size), NUL-terminated
