@@ -42,12 +42,15 @@ $roles$;
 CREATE FUNCTION residency.uid() RETURNS uuid
 LANGUAGE sql STABLE PARALLEL SAFE
 AS $$
-    -- nullif and coalesce are SQL syntax, not functions: they need no schema
+    -- nullif and coalesce are SQL syntax, not functions: they need no schema.
+    -- Types and operators are qualified: this runs under the caller's
+    -- search_path, whose temporary schema would otherwise come first.
     SELECT nullif(
         coalesce(
             nullif(pg_catalog.current_setting('request.jwt.claim.sub', true), ''),
-            nullif(pg_catalog.current_setting('request.jwt.claims', true), '')::jsonb ->> 'sub'),
-        '')::uuid
+            nullif(pg_catalog.current_setting('request.jwt.claims', true), '')::pg_catalog.jsonb
+                OPERATOR(pg_catalog.->>) 'sub'),
+        '')::pg_catalog.uuid
 $$;
 COMMENT ON FUNCTION residency.uid() IS 'The signed-in user''s id from the PostgREST JWT claims (sub), or NULL';
 
@@ -274,7 +277,7 @@ COMMENT ON FUNCTION residency._selftest_boundary(text) IS
 -- The check for the worker's functions: the caller is service_role (or has
 -- its privileges), or a superuser.
 CREATE FUNCTION residency.require_service_role() RETURNS void
-LANGUAGE plpgsql STABLE SET search_path = '' AS $$
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
     IF NOT (pg_catalog.pg_has_role(current_user, 'service_role', 'USAGE')
             OR (SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = current_user)) THEN
@@ -289,7 +292,7 @@ $$;
 -- The signed-in caller and their entitlement; 42501 when not signed in or
 -- without an account, PT402 when LOCKED (unless allow_locked).
 CREATE FUNCTION residency.require_user(allow_locked boolean DEFAULT false, OUT user_id uuid, OUT level text)
-LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = '' AS $$
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
     user_id := residency.uid();
     IF user_id IS NULL THEN
@@ -315,7 +318,7 @@ $$;
 -- A required argument that is NULL: 22023 (HTTP 400), before any lookup
 -- would turn it into "not found".
 CREATE FUNCTION residency.require_argument(is_null boolean, name text) RETURNS void
-LANGUAGE plpgsql IMMUTABLE SET search_path = '' AS $$
+LANGUAGE plpgsql IMMUTABLE SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
     IF is_null THEN
         RAISE EXCEPTION '% is required', name USING ERRCODE = '22023',
@@ -326,7 +329,7 @@ END
 $$;
 
 CREATE FUNCTION residency.own_session(session_id uuid, caller uuid) RETURNS residency.drill_sessions
-LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = '' AS $$
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     s residency.drill_sessions;
 BEGIN
@@ -351,7 +354,7 @@ CREATE INDEX drill_sessions_last_completed ON residency.drill_sessions
 -- PL/pgSQL rather than SQL so that the plan is cached for the backend, not
 -- made again in every drill's transaction.
 CREATE FUNCTION residency.previous_result(caller uuid, pack_id uuid, question_id text, before_session uuid)
-RETURNS jsonb LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = '' AS $$
+RETURNS jsonb LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
     RETURN (SELECT pg_catalog.jsonb_build_object('categories', e.categories, 'details', e.details)
             FROM (SELECT s.id FROM residency.drill_sessions AS s
@@ -364,7 +367,7 @@ END
 $$;
 
 CREATE FUNCTION residency.start_drill(question_id text) RETURNS residency.drill_sessions
-LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = '' AS $$
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     caller uuid := (residency.require_user()).user_id;
     s residency.drill_sessions;
@@ -392,7 +395,7 @@ $$;
 CREATE FUNCTION residency.submit_response(session_id uuid, content text DEFAULT NULL, audio_url text DEFAULT NULL,
                                           audio_duration_s numeric DEFAULT NULL)
 RETURNS residency.drill_responses
-LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = '' AS $$
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     caller uuid := (residency.require_user()).user_id;
     s residency.drill_sessions := residency.own_session(session_id, caller);
@@ -416,7 +419,7 @@ END
 $$;
 
 CREATE FUNCTION residency.evaluate_session(session_id uuid) RETURNS residency.evaluation_results
-LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = '' AS $$
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     caller uuid := (residency.require_user()).user_id;
     s residency.drill_sessions := residency.own_session(session_id, caller);
@@ -457,7 +460,7 @@ $$;
 CREATE FUNCTION residency.submit_and_evaluate(session_id uuid, content text DEFAULT NULL, audio_url text DEFAULT NULL,
                                               audio_duration_s numeric DEFAULT NULL)
 RETURNS residency.evaluation_results
-LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = '' AS $$
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
     PERFORM residency.require_user();  -- who is calling comes before what they sent
     IF content IS NULL THEN
@@ -471,7 +474,7 @@ END
 $$;
 
 CREATE FUNCTION residency.score_answer(question_id text, content text, duration_s numeric DEFAULT NULL) RETURNS jsonb
-LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = '' AS $$
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     pack uuid;
 BEGIN
@@ -496,7 +499,7 @@ $$;
 -- The uploader of a pack may manage it only while PRO; PT404 hides other
 -- users' packs.
 CREATE FUNCTION residency.own_pack(pack_id uuid, caller uuid) RETURNS residency.content_packs
-LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = '' AS $$
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     p residency.content_packs;
 BEGIN
@@ -513,7 +516,7 @@ END
 $$;
 
 CREATE FUNCTION residency.require_pro() RETURNS uuid
-LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = '' AS $$
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     u record := residency.require_user();
 BEGIN
@@ -531,7 +534,7 @@ CREATE FUNCTION residency.check_pack_text(pack text, raise_errors boolean) RETUR
 
 CREATE FUNCTION residency.upload_content_pack(pack text, name text DEFAULT NULL, description text DEFAULT NULL)
 RETURNS residency.content_packs
-LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = '' AS $$
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     caller uuid := residency.require_pro();
     report jsonb := residency.check_pack_text(pack, true);  -- raises 22023 / 22P02 / PT413 for a bad pack
@@ -553,7 +556,7 @@ END
 $$;
 
 CREATE FUNCTION residency.validate_content_pack(pack text) RETURNS jsonb
-LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = '' AS $$
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
     PERFORM residency.require_user(allow_locked => true);
     RETURN residency.check_pack_text(pack, false) - 'checksum' - 'file_size' - 'sqlstate' - 'title' - 'version';
@@ -561,7 +564,7 @@ END
 $$;
 
 CREATE FUNCTION residency.activate_content_pack(pack_id uuid) RETURNS residency.content_packs
-LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = '' AS $$
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     p residency.content_packs := residency.own_pack(pack_id, residency.require_pro());
 BEGIN
@@ -574,7 +577,7 @@ END
 $$;
 
 CREATE FUNCTION residency.archive_content_pack(pack_id uuid) RETURNS residency.content_packs
-LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = '' AS $$
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     p residency.content_packs := residency.own_pack(pack_id, residency.require_pro());
 BEGIN
@@ -587,7 +590,7 @@ END
 $$;
 
 CREATE FUNCTION residency.my_entitlement() RETURNS TABLE (entitlement_level text, expires_at bigint)
-LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = '' AS $$
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     u record := residency.require_user(allow_locked => true);
 BEGIN
@@ -608,7 +611,7 @@ CREATE INDEX drill_sessions_submitted_queue ON residency.drill_sessions (submitt
 CREATE INDEX drill_sessions_processing ON residency.drill_sessions (processing_started_at) WHERE status = 'PROCESSING';
 
 CREATE FUNCTION residency.claim_submissions(max_count integer DEFAULT 1) RETURNS SETOF residency.drill_sessions
-LANGUAGE plpgsql VOLATILE SET search_path = '' AS $$
+LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
     PERFORM residency.require_service_role();
     IF max_count IS NULL OR max_count < 1 OR max_count > 100 THEN
@@ -624,7 +627,7 @@ END
 $$;
 
 CREATE FUNCTION residency.record_evaluation(session_id uuid, result jsonb) RETURNS residency.evaluation_results
-LANGUAGE plpgsql VOLATILE SET search_path = '' AS $$
+LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     s residency.drill_sessions;
     e residency.evaluation_results;
@@ -679,7 +682,7 @@ END
 $$;
 
 CREATE FUNCTION residency.fail_evaluation(session_id uuid, reason text) RETURNS residency.drill_sessions
-LANGUAGE plpgsql VOLATILE SET search_path = '' AS $$
+LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     s residency.drill_sessions;
 BEGIN
@@ -707,7 +710,7 @@ END
 $$;
 
 CREATE FUNCTION residency.fail_stale_processing(older_than interval DEFAULT '15 minutes') RETURNS integer
-LANGUAGE plpgsql VOLATILE SET search_path = '' AS $$
+LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     failed integer;
 BEGIN
@@ -734,7 +737,7 @@ $$;
 
 CREATE FUNCTION residency.set_entitlement(user_id uuid, level text, stripe_subscription_id text DEFAULT NULL)
 RETURNS residency.users
-LANGUAGE plpgsql VOLATILE SET search_path = '' AS $$
+LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     u residency.users;
 BEGIN
@@ -981,7 +984,7 @@ SELECT pg_catalog.pg_extension_config_dump('residency.evaluation_results', '');
 -- the sign-up: a row that cannot be created (no e-mail, an e-mail the rules
 -- refuse, a clash) is reported as a WARNING and the auth insert goes on.
 CREATE FUNCTION residency.handle_auth_user_created() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = ''
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
     IF NEW.email IS NULL THEN

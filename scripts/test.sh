@@ -78,7 +78,7 @@ contract=${RESIDENCY_CONTRACT_CHECK:-$root/../shared/tools/contract-check.sql}
 if [ -f "$contract" ]; then
     psql -X -q -d postgres -c "DROP DATABASE IF EXISTS residency_contract" -c "CREATE DATABASE residency_contract"
     psql -X -q -d residency_contract -c "SET client_min_messages = warning" -c "CREATE EXTENSION residency"
-    psql -X -v ON_ERROR_STOP=1 -v stage="${RESIDENCY_CONTRACT_STAGE:-3}" -d residency_contract -f "$contract" ||
+    psql -X -v ON_ERROR_STOP=1 -v stage="${RESIDENCY_CONTRACT_STAGE:-4}" -d residency_contract -f "$contract" ||
         on_failure "contract check"
     psql -X -q -d postgres -c "DROP DATABASE residency_contract"
 else

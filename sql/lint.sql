@@ -60,13 +60,26 @@ FROM pg_proc AS p
 WHERE p.pronamespace = 'residency_api'::regnamespace AND p.prosecdef
 ORDER BY 1::text;
 
--- function_search_path_mutable (Supabase lint 0011), for the functions
--- where it matters most: every SECURITY DEFINER function pins search_path.
-SELECT p.oid::regprocedure AS definer_without_search_path
+-- function_search_path_mutable (Supabase lint 0011), made stricter where it
+-- matters most: every SECURITY DEFINER function pins
+-- search_path = pg_catalog, pg_temp. Supabase's advice, search_path = '',
+-- is not enough: with pg_temp left off the path, the caller's temporary
+-- schema is searched first for types and relations (sql/search_path.sql).
+SELECT p.oid::regprocedure AS definer_without_pg_catalog_pg_temp, p.proconfig
 FROM pg_proc AS p
 WHERE p.pronamespace IN ('residency'::regnamespace, 'residency_api'::regnamespace)
   AND p.prosecdef
-  AND NOT EXISTS (SELECT 1 FROM unnest(p.proconfig) AS s WHERE s LIKE 'search_path=%')
+  AND NOT EXISTS (SELECT 1 FROM unnest(p.proconfig) AS s WHERE s = 'search_path=pg_catalog, pg_temp')
+ORDER BY 1::text;
+-- (the lint above is not vacuous: there are definer functions to check)
+SELECT count(*) >= 10 AS definer_functions_checked
+FROM pg_proc
+WHERE pronamespace IN ('residency'::regnamespace, 'residency_api'::regnamespace) AND prosecdef;
+-- Every other function that sets a search_path sets the same one.
+SELECT p.oid::regprocedure AS function_with_other_search_path, s AS setting
+FROM pg_proc AS p CROSS JOIN LATERAL unnest(p.proconfig) AS s
+WHERE p.pronamespace IN ('residency'::regnamespace, 'residency_api'::regnamespace)
+  AND s LIKE 'search_path=%' AND s <> 'search_path=pg_catalog, pg_temp'
 ORDER BY 1::text;
 
 -- rls_disabled_in_public (Supabase lint 0013): RLS on every table of

@@ -12,10 +12,10 @@ namespace {
 
 Statement upsert_cache("INSERT INTO residency.entitlement_cache AS c "
                        "  (user_id, entitlement_level, expires_at, last_updated) "
-                       "VALUES ($1, $2, $3 + 3600, $3) "
+                       "VALUES ($1, $2, $3, $4) "
                        "ON CONFLICT (user_id) DO UPDATE SET entitlement_level = excluded.entitlement_level, "
                        "  expires_at = excluded.expires_at, last_updated = excluded.last_updated",
-                       {UUIDOID, TEXTOID, INT8OID});
+                       {UUIDOID, TEXTOID, INT8OID, INT8OID});
 
 }  // namespace
 
@@ -23,7 +23,9 @@ void write_entitlement_cache(Oid run_as, Datum user_id, std::string_view level)
 {
     std::int64_t now = unix_seconds(wall_clock());
     SpiConnection spi(run_as);
-    spi.execute(upsert_cache, {{user_id}, {text_datum(level)}, {Int64GetDatum(now)}}, false);
+    spi.execute(upsert_cache,
+                {{user_id}, {text_datum(level)}, {Int64GetDatum(now + entitlement_ttl_s)}, {Int64GetDatum(now)}},
+                false);
     spi.finish();
 }
 
@@ -44,7 +46,9 @@ std::optional<std::string> cached_entitlement(Datum user_id)
     std::string level(text_view(user.values[0]));
     if (!XactReadOnly) {
         SpiConnection spi;
-        spi.execute(upsert_cache, {{user_id}, {text_datum(level)}, {Int64GetDatum(now)}}, false);
+        spi.execute(upsert_cache,
+                    {{user_id}, {text_datum(level)}, {Int64GetDatum(now + entitlement_ttl_s)}, {Int64GetDatum(now)}},
+                    false);
         spi.finish();
     }
     return level;

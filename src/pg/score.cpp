@@ -39,7 +39,9 @@ struct CachedScorer {
 std::list<CachedScorer> scorers;
 constexpr std::size_t max_cached_packs = 8;
 
-Statement pack_rubric("SELECT content -> 'rubric' FROM residency.content_packs WHERE id = $1", {UUIDOID});
+Statement pack_rubric("SELECT p.content OPERATOR(pg_catalog.->) 'rubric'::pg_catalog.text "
+                      "FROM residency.content_packs AS p WHERE p.id OPERATOR(pg_catalog.=) $1",
+                      {UUIDOID});
 
 const Scorer& scorer_for(Datum pack_id)
 {

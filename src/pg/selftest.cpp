@@ -25,7 +25,7 @@ struct Counted {
     ~Counted() { ++destructor_runs; }
 };
 
-Statement divide_by_zero("SELECT 1 / 0", {});
+Statement divide_by_zero("SELECT 1 OPERATOR(pg_catalog./) 0", {});
 
 }  // namespace
 

@@ -9,7 +9,9 @@ namespace residency::pg {
 
 namespace {
 
-Statement session_exists("SELECT EXISTS (SELECT 1 FROM residency.drill_sessions WHERE id = $1)", {UUIDOID});
+Statement session_exists("SELECT EXISTS (SELECT 1 FROM residency.drill_sessions AS s "
+                         "WHERE s.id OPERATOR(pg_catalog.=) $1)",
+                         {UUIDOID});
 
 }  // namespace
 

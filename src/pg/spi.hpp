@@ -9,6 +9,14 @@
 // Postgres runs foreign-key checks: a rule must see every row, and a writer
 // needs no privilege on the tables the rule reads or moves on.
 //
+// They are parsed under the caller's search_path, so every name in them is
+// qualified: relations (residency.x), functions (pg_catalog.f), casts
+// (::pg_catalog.t) and operators (OPERATOR(pg_catalog.=)), as Postgres' own
+// foreign-key triggers write theirs. Otherwise a caller's temporary tables
+// and types (searched first when pg_temp is not on the path) or operators in
+// a schema of its own would run as the owner; sql/search_path.sql plants
+// them and checks that none does.
+//
 // SpiConnection finishes SPI on the normal path. When an exception unwinds
 // it, the connection is left to the transaction abort that the boundary's
 // ERROR causes (AtEOXact_SPI / AtEOSubXact_SPI clean it up): calling into

@@ -20,7 +20,8 @@ namespace {
 // ON DELETE CASCADE from content_packs runs after the pack row is gone: a
 // deletion is the cascade when none of the deleted rows' packs exists.
 constexpr const char* packs_still_there =
-    "SELECT 1 FROM gone JOIN residency.content_packs AS p ON p.id = gone.content_pack_id LIMIT 1";
+    "SELECT 1 FROM gone JOIN residency.content_packs AS p ON p.id OPERATOR(pg_catalog.=) gone.content_pack_id "
+    "LIMIT 1";
 
 [[noreturn]] void refuse()
 {

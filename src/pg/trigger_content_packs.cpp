@@ -94,11 +94,13 @@ void check_checksum_and_size(const Row& row)
                 "Upload the changed content as a new pack with a new version.");
 }
 
-Statement archive_active("UPDATE residency.content_packs SET status = 'ARCHIVED' "
-                         "WHERE status = 'ACTIVE' AND id <> $1",
+Statement archive_active("UPDATE residency.content_packs AS p SET status = 'ARCHIVED' "
+                         "WHERE p.status OPERATOR(pg_catalog.=) 'ACTIVE' AND p.id OPERATOR(pg_catalog.<>) $1",
                          {UUIDOID});
 
-Statement other_active("SELECT id FROM residency.content_packs WHERE status = 'ACTIVE' AND id <> $1", {UUIDOID});
+Statement other_active("SELECT p.id FROM residency.content_packs AS p "
+                       "WHERE p.status OPERATOR(pg_catalog.=) 'ACTIVE' AND p.id OPERATOR(pg_catalog.<>) $1",
+                       {UUIDOID});
 
 // P5: make room for the pack being activated. One activation at a time
 // (a transaction-scoped advisory lock keyed on the table), so that at READ
@@ -184,15 +186,22 @@ RESIDENCY_FUNCTION(residency_content_packs_guard)
 
 namespace {
 
-Statement delete_questions("DELETE FROM residency.content_pack_questions WHERE content_pack_id = $1", {UUIDOID});
+Statement delete_questions("DELETE FROM residency.content_pack_questions AS q "
+                           "WHERE q.content_pack_id OPERATOR(pg_catalog.=) $1",
+                           {UUIDOID});
 
 // P7: the question rows are the pack's $.questions, one row each, in order.
 Statement insert_questions(
     "INSERT INTO residency.content_pack_questions "
     "  (content_pack_id, id, category, prompt, expected_duration_s, evaluation_criteria, kind, ordinal) "
-    "SELECT $1, q ->> 'id', q ->> 'category', q ->> 'prompt', (q ->> 'expected_duration_s')::numeric, "
-    "  ARRAY(SELECT jsonb_array_elements_text(q -> 'evaluation_criteria')), q ->> 'kind', n::int "
-    "FROM jsonb_array_elements($2 -> 'questions') WITH ORDINALITY AS t(q, n)",
+    "SELECT $1, q OPERATOR(pg_catalog.->>) 'id'::pg_catalog.text, q OPERATOR(pg_catalog.->>) "
+    "'category'::pg_catalog.text, q OPERATOR(pg_catalog.->>) 'prompt'::pg_catalog.text, "
+    "  (q OPERATOR(pg_catalog.->>) 'expected_duration_s'::pg_catalog.text)::pg_catalog.numeric, "
+    "  ARRAY(SELECT pg_catalog.jsonb_array_elements_text(q OPERATOR(pg_catalog.->) "
+    "'evaluation_criteria'::pg_catalog.text)), "
+    "  q OPERATOR(pg_catalog.->>) 'kind'::pg_catalog.text, n::pg_catalog.int4 "
+    "FROM pg_catalog.jsonb_array_elements($2 OPERATOR(pg_catalog.->) 'questions'::pg_catalog.text) "
+    "  WITH ORDINALITY AS t(q, n)",
     {UUIDOID, JSONBOID});
 
 }  // namespace
@@ -220,7 +229,9 @@ RESIDENCY_FUNCTION(residency_content_packs_mirror)
 
 namespace {
 
-Statement pack_in_use("SELECT EXISTS (SELECT 1 FROM residency.drill_sessions WHERE content_pack_id = $1)", {UUIDOID});
+Statement pack_in_use("SELECT EXISTS (SELECT 1 FROM residency.drill_sessions AS s "
+                      "WHERE s.content_pack_id OPERATOR(pg_catalog.=) $1)",
+                      {UUIDOID});
 
 }  // namespace
 

@@ -45,7 +45,9 @@ void set_word_count(const Row& row, const DrillResponse& r, RowEdit& edit)
                     "Leave word_count NULL; it is computed from content when there is content.");
 }
 
-Statement mark_submitted("UPDATE residency.drill_sessions SET status = 'SUBMITTED' WHERE id = $1", {UUIDOID});
+Statement mark_submitted("UPDATE residency.drill_sessions AS s SET status = 'SUBMITTED' "
+                         "WHERE s.id OPERATOR(pg_catalog.=) $1",
+                         {UUIDOID});
 
 // R1: the session must exist and be STARTED; it moves to SUBMITTED.
 void submit_session(const TriggerCall& ev, Datum session)

@@ -98,8 +98,11 @@ Datum insert_session(const TriggerCall& ev)
     return ev.result(edit.apply(row));
 }
 
-Statement response_exists("SELECT EXISTS (SELECT 1 FROM residency.drill_responses WHERE session_id = $1)", {UUIDOID});
-Statement evaluation_exists("SELECT EXISTS (SELECT 1 FROM residency.evaluation_results WHERE session_id = $1)",
+Statement response_exists("SELECT EXISTS (SELECT 1 FROM residency.drill_responses AS r "
+                          "WHERE r.session_id OPERATOR(pg_catalog.=) $1)",
+                          {UUIDOID});
+Statement evaluation_exists("SELECT EXISTS (SELECT 1 FROM residency.evaluation_results AS e "
+                            "WHERE e.session_id OPERATOR(pg_catalog.=) $1)",
                             {UUIDOID});
 
 bool row_exists(const TriggerCall& ev, Statement& statement, Datum session_id)

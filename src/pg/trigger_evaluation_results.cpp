@@ -66,7 +66,8 @@ void check_row(const Row& row)
         throw_evaluation_problems(problems);
 }
 
-Statement mark_completed("UPDATE residency.drill_sessions SET status = 'COMPLETED' WHERE id = $1 RETURNING user_id",
+Statement mark_completed("UPDATE residency.drill_sessions AS s SET status = 'COMPLETED' "
+                         "WHERE s.id OPERATOR(pg_catalog.=) $1 RETURNING s.user_id",
                          {UUIDOID});
 
 // E1: the response must be the session's own; the session must exist and be
