@@ -735,6 +735,15 @@ BEGIN
 END
 $$;
 
+-- The subscription id set_entitlement records on the cache row. The cache
+-- is written only by the rules (C1) and by this: service_role has no direct
+-- INSERT, UPDATE or DELETE on it.
+CREATE FUNCTION residency.cache_subscription(user_id uuid, stripe_subscription_id text) RETURNS void
+LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+    UPDATE residency.entitlement_cache AS c SET stripe_subscription_id = cache_subscription.stripe_subscription_id
+    WHERE c.user_id = cache_subscription.user_id
+$$;
+
 CREATE FUNCTION residency.set_entitlement(user_id uuid, level text, stripe_subscription_id text DEFAULT NULL)
 RETURNS residency.users
 LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
@@ -761,8 +770,7 @@ BEGIN
                   HINT = 'Upgrade one step at a time; cancellation goes to LOCKED.';
     END;
     IF stripe_subscription_id IS NOT NULL THEN
-        UPDATE residency.entitlement_cache AS c SET stripe_subscription_id = set_entitlement.stripe_subscription_id
-        WHERE c.user_id = u.id;
+        PERFORM residency.cache_subscription(u.id, stripe_subscription_id);
     END IF;
     RETURN u;
 END
@@ -937,6 +945,9 @@ GRANT USAGE ON SCHEMA residency, residency_api TO authenticated, service_role;
 GRANT USAGE ON SCHEMA residency, residency_api TO anon;
 GRANT SELECT ON ALL TABLES IN SCHEMA residency TO authenticated;
 GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA residency TO service_role;
+-- The entitlement cache is written by the rules only (C1): a direct write
+-- could make it disagree with users until the row expires.
+REVOKE INSERT, UPDATE, DELETE ON residency.entitlement_cache FROM service_role;
 -- Policies call uid() as the querying role.
 GRANT EXECUTE ON FUNCTION residency.uid() TO anon, authenticated, service_role;
 -- Batch re-scoring by the backend (the app reaches the scorer through the API).
@@ -963,7 +974,7 @@ GRANT EXECUTE ON FUNCTION
     residency_api.fail_evaluation(uuid, text), residency.fail_evaluation(uuid, text),
     residency_api.fail_stale_processing(interval), residency.fail_stale_processing(interval),
     residency_api.set_entitlement(uuid, text, text), residency.set_entitlement(uuid, text, text),
-    residency.require_service_role(), residency.require_argument(boolean, text)
+    residency.cache_subscription(uuid, text), residency.require_service_role(), residency.require_argument(boolean, text)
 TO service_role;
 GRANT SELECT ON residency_api.questions, residency_api.my_sessions, residency_api.my_evaluations TO authenticated, service_role;
 

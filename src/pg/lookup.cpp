@@ -72,6 +72,17 @@ Oid residency_relid(const char* name)
 
 }  // namespace
 
+Oid residency_table_owner(const char* table)
+{
+    Oid relid = residency_relid(table);
+    return guarded([&] {
+        Relation rel = table_open(relid, AccessShareLock);
+        Oid owner = rel->rd_rel->relowner;
+        table_close(rel, NoLock);
+        return owner;
+    });
+}
+
 LookupResult lookup_row(const char* table, const char* index, std::initializer_list<Datum> keys,
                         std::initializer_list<const char*> columns)
 {

@@ -27,4 +27,7 @@ struct LookupResult {
 LookupResult lookup_row(const char* table, const char* index, std::initializer_list<Datum> keys,
                         std::initializer_list<const char*> columns);
 
+// The owner of residency.<table>: rule queries outside a trigger run as it.
+Oid residency_table_owner(const char* table);
+
 }  // namespace residency::pg

@@ -57,12 +57,14 @@ SELECT set_eq(
     $$SELECT relation, privilege FROM relation_privileges WHERE role = 'service_role'$$,
     $$SELECT t, p FROM unnest(ARRAY['residency.users', 'residency.content_packs', 'residency.content_pack_questions',
                                     'residency.drill_sessions', 'residency.drill_responses',
-                                    'residency.evaluation_results', 'residency.entitlement_cache']) AS t
+                                    'residency.evaluation_results']) AS t
                   CROSS JOIN unnest(ARRAY['SELECT', 'INSERT', 'UPDATE', 'DELETE']) AS p
+      UNION ALL
+      VALUES ('residency.entitlement_cache', 'SELECT')
       UNION ALL
       SELECT v, 'SELECT' FROM unnest(ARRAY['residency_api.questions', 'residency_api.my_sessions',
                                            'residency_api.my_evaluations']) AS v$$,
-    'service_role has full DML on the tables (no TRUNCATE/REFERENCES/TRIGGER) and SELECT on the views');
+    'service_role has full DML on the tables but the cache, which the rules alone write (no TRUNCATE/REFERENCES/TRIGGER), and SELECT on the views');
 SELECT is_empty(
     $$SELECT c.oid::regclass::text FROM pg_catalog.pg_class AS c, pg_catalog.aclexplode(c.relacl) AS a
       WHERE c.relnamespace IN ('residency'::regnamespace, 'residency_api'::regnamespace) AND a.grantee = 0
@@ -127,8 +129,9 @@ SELECT set_eq(
     $$SELECT function FROM function_execute WHERE role = 'service_role'$$,
     $$SELECT function FROM user_facing UNION ALL SELECT function FROM worker
       UNION ALL VALUES ('residency.uid()'), ('residency.score(uuid,text,text,numeric,jsonb)'),
-                       ('residency.require_service_role()'), ('residency.require_argument(boolean,text)')$$,
-    'service_role may execute the user-facing and worker API, uid(), score(), require_service_role() and require_argument()');
+                       ('residency.require_service_role()'), ('residency.require_argument(boolean,text)'),
+                       ('residency.cache_subscription(uuid,text)')$$,
+    'service_role may execute the user-facing and worker API, uid(), score(), require_service_role(), require_argument() and cache_subscription()');
 SELECT is_empty(
     $$SELECT p.oid::regprocedure::text FROM pg_catalog.pg_proc AS p
       WHERE p.pronamespace IN ('residency'::regnamespace, 'residency_api'::regnamespace)

@@ -218,16 +218,10 @@ SELECT is(pg_temp.row_count($$UPDATE residency.evaluation_results SET overall_sc
           1::bigint, 'service_role: UPDATE evaluation_results (re-scoring)');
 SELECT is(pg_temp.row_count($$DELETE FROM residency.drill_sessions WHERE id = '00000000-0000-0000-0000-0000000000d9'$$),
           1::bigint, 'service_role: DELETE drill_sessions (its response and evaluation go with it)');
--- entitlement_cache
-SELECT is(pg_temp.row_count($$DELETE FROM residency.entitlement_cache WHERE user_id = '00000000-0000-0000-0000-0000000000b1'$$),
-          1::bigint, 'service_role: DELETE entitlement_cache');
-SELECT lives_ok($$INSERT INTO residency.entitlement_cache (user_id, entitlement_level, expires_at, last_updated)
-                  SELECT '00000000-0000-0000-0000-0000000000b1', 'BASIC', t + 3600, t
-                  FROM (SELECT extract(epoch FROM now())::bigint AS t) AS n$$,
-                'service_role: INSERT entitlement_cache');
-SELECT is(pg_temp.row_count($$UPDATE residency.entitlement_cache SET stripe_subscription_id = 'sub_x'
-                              WHERE user_id = '00000000-0000-0000-0000-0000000000a1'$$),
-          1::bigint, 'service_role: UPDATE entitlement_cache');
+-- entitlement_cache: written by the rules alone (C1); a direct write could
+-- make it disagree with users until the row expires
+SELECT throws_ok(sql, '42501', NULL, format('service_role: %s %s -> 42501 (the rules write the cache)', op, tbl))
+FROM writes WHERE tbl = 'entitlement_cache' ORDER BY ord;
 
 SELECT * FROM finish();
 ROLLBACK;
