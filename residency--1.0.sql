@@ -169,6 +169,15 @@ CREATE TABLE residency.evaluation_results (
 COMMENT ON TABLE residency.evaluation_results IS 'The evaluation of a session (rules E1-E3)';
 CREATE INDEX evaluation_results_user_created ON residency.evaluation_results (user_id, created_at DESC);
 
+-- The users who may activate and archive content packs for everyone
+-- (operators, alongside service_role), named by service_role.
+CREATE TABLE residency.content_admins (
+    user_id    uuid PRIMARY KEY REFERENCES residency.users (id) ON DELETE CASCADE,
+    granted_at timestamptz NOT NULL DEFAULT now()
+);
+COMMENT ON TABLE residency.content_admins IS
+    'Users who may activate and archive content packs for everyone (set by service_role with set_content_admin)';
+
 -- The seed's Redis entity. UNLOGGED: it is a cache, rebuilt from users when
 -- a row is missing or expired (rule C1), and not dumped.
 CREATE UNLOGGED TABLE residency.entitlement_cache (
@@ -274,13 +283,21 @@ COMMENT ON FUNCTION residency._selftest_boundary(text) IS
 -- 22023 / 22P02 malformed argument, 23505 uniqueness.
 -------------------------------------------------------------------------------
 
+-- Whether the caller is service_role (or has its privileges), or a
+-- superuser. SECURITY INVOKER and only called from invoker functions:
+-- current_user is then the caller (inside a definer it would be the owner).
+CREATE FUNCTION residency.is_service_role() RETURNS boolean
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT pg_catalog.pg_has_role(current_user, 'service_role', 'USAGE')
+           OR coalesce((SELECT r.rolsuper FROM pg_catalog.pg_roles AS r WHERE r.rolname = current_user), false)
+$$;
+
 -- The check for the worker's functions: the caller is service_role (or has
 -- its privileges), or a superuser.
 CREATE FUNCTION residency.require_service_role() RETURNS void
 LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
-    IF NOT (pg_catalog.pg_has_role(current_user, 'service_role', 'USAGE')
-            OR (SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = current_user)) THEN
+    IF NOT residency.is_service_role() THEN
         RAISE EXCEPTION 'permission denied: service_role only'
             USING ERRCODE = '42501',
                   DETAIL = pg_catalog.format('Role %s may not call the evaluation worker''s functions.', current_user),
@@ -563,29 +580,122 @@ BEGIN
 END
 $$;
 
-CREATE FUNCTION residency.activate_content_pack(pack_id uuid) RETURNS residency.content_packs
-LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+-- Activating and archiving the ACTIVE pack are operator actions: the ACTIVE
+-- pack is the one every user drills and is scored against. Operators are
+-- service_role and the content admins it names (residency.content_admins);
+-- PRO users upload and validate their own drafts and may archive their own
+-- packs that are not ACTIVE (docs/design-notes.md). No call leaves the
+-- product without an ACTIVE pack: the ACTIVE pack is archived only by
+-- activating another.
+--
+-- The status change itself, run as the caller: service_role writes the
+-- table directly (the rules still check it); a content admin, who as
+-- authenticated has no privilege on the table, reaches it through the
+-- definer functions below. PT404 for a missing pack, PT409 for archiving the
+-- ACTIVE one; activating the ACTIVE pack or archiving an ARCHIVED one
+-- returns it unchanged (a retried request).
+CREATE FUNCTION residency.apply_pack_status(pack_id uuid, status text) RETURNS residency.content_packs
+LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
-    p residency.content_packs := residency.own_pack(pack_id, residency.require_pro());
+    p residency.content_packs;
 BEGIN
-    IF p.status = 'ACTIVE' THEN
-        RETURN p;  -- already active: nothing to do (a retried request)
+    PERFORM residency.require_argument(pack_id IS NULL, 'pack_id');
+    SELECT * INTO p FROM residency.content_packs AS c WHERE c.id = apply_pack_status.pack_id FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'content pack not found'
+            USING ERRCODE = 'PT404', DETAIL = pg_catalog.format('There is no content pack %s.', pack_id),
+                  HINT = 'Use the id of a pack in residency.content_packs.';
     END IF;
-    UPDATE residency.content_packs SET status = 'ACTIVE' WHERE id = p.id RETURNING * INTO p;
+    IF p.status = apply_pack_status.status THEN
+        RETURN p;
+    END IF;
+    IF p.status = 'ACTIVE' AND apply_pack_status.status = 'ARCHIVED' THEN
+        RAISE EXCEPTION 'the active content pack cannot be archived'
+            USING ERRCODE = 'PT409',
+                  DETAIL = pg_catalog.format('Pack %s is the ACTIVE pack; archiving it would leave no questions to drill.',
+                                             p.id),
+                  HINT = 'Activate another pack instead: activation archives the active one.';
+    END IF;
+    UPDATE residency.content_packs AS c SET status = apply_pack_status.status WHERE c.id = p.id RETURNING * INTO p;
     RETURN p;
 END
 $$;
 
-CREATE FUNCTION residency.archive_content_pack(pack_id uuid) RETURNS residency.content_packs
+-- The signed-in caller, who must be a content admin; 42501 otherwise.
+CREATE FUNCTION residency.require_content_admin(action text) RETURNS uuid
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
-    p residency.content_packs := residency.own_pack(pack_id, residency.require_pro());
+    u record := residency.require_user(allow_locked => true);
 BEGIN
-    IF p.status = 'ARCHIVED' THEN
-        RETURN p;
+    IF NOT EXISTS (SELECT 1 FROM residency.content_admins AS a WHERE a.user_id = u.user_id) THEN
+        RAISE EXCEPTION '% content packs is an operator action', action
+            USING ERRCODE = '42501',
+                  DETAIL = 'The ACTIVE pack is what every user drills; it is changed by service_role or a content admin.',
+                  HINT = 'Ask an operator to make you a content admin (residency_api.set_content_admin), or to do it.';
     END IF;
-    UPDATE residency.content_packs SET status = 'ARCHIVED' WHERE id = p.id RETURNING * INTO p;
-    RETURN p;
+    RETURN u.user_id;
+END
+$$;
+
+CREATE FUNCTION residency.activate_pack_as_content_admin(pack_id uuid) RETURNS residency.content_packs
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    PERFORM residency.require_content_admin('activating');
+    RETURN residency.apply_pack_status(pack_id, 'ACTIVE');
+END
+$$;
+
+-- A content admin archives any pack; a PRO uploader their own (PT404 hides
+-- other users' packs).
+CREATE FUNCTION residency.archive_pack_as_user(pack_id uuid) RETURNS residency.content_packs
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    u record := residency.require_user(allow_locked => true);
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM residency.content_admins AS a WHERE a.user_id = u.user_id) THEN
+        PERFORM residency.own_pack(pack_id, residency.require_pro());
+    END IF;
+    RETURN residency.apply_pack_status(pack_id, 'ARCHIVED');
+END
+$$;
+
+CREATE FUNCTION residency.activate_content_pack(pack_id uuid) RETURNS residency.content_packs
+LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    IF residency.is_service_role() THEN
+        RETURN residency.apply_pack_status(pack_id, 'ACTIVE');
+    END IF;
+    RETURN residency.activate_pack_as_content_admin(pack_id);
+END
+$$;
+
+CREATE FUNCTION residency.archive_content_pack(pack_id uuid) RETURNS residency.content_packs
+LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    IF residency.is_service_role() THEN
+        RETURN residency.apply_pack_status(pack_id, 'ARCHIVED');
+    END IF;
+    RETURN residency.archive_pack_as_user(pack_id);
+END
+$$;
+
+-- service_role names the content admins.
+CREATE FUNCTION residency.set_content_admin(user_id uuid, content_admin boolean DEFAULT true) RETURNS boolean
+LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    PERFORM residency.require_service_role();
+    PERFORM residency.require_argument(user_id IS NULL, 'user_id');
+    PERFORM residency.require_argument(content_admin IS NULL, 'content_admin');
+    IF NOT EXISTS (SELECT 1 FROM residency.users AS u WHERE u.id = set_content_admin.user_id) THEN
+        RAISE EXCEPTION 'user not found' USING ERRCODE = 'PT404',
+            DETAIL = pg_catalog.format('There is no user %s.', user_id);
+    END IF;
+    IF content_admin THEN
+        INSERT INTO residency.content_admins (user_id) VALUES (set_content_admin.user_id) ON CONFLICT DO NOTHING;
+    ELSE
+        DELETE FROM residency.content_admins AS a WHERE a.user_id = set_content_admin.user_id;
+    END IF;
+    RETURN content_admin;
 END
 $$;
 
@@ -805,6 +915,8 @@ CREATE FUNCTION residency_api.archive_content_pack(pack_id uuid) RETURNS residen
 LANGUAGE sql VOLATILE SECURITY INVOKER AS $$ SELECT * FROM residency.archive_content_pack(pack_id) $$;
 CREATE FUNCTION residency_api.my_entitlement() RETURNS TABLE (entitlement_level text, expires_at bigint)
 LANGUAGE sql STABLE SECURITY INVOKER AS $$ SELECT * FROM residency.my_entitlement() $$;
+CREATE FUNCTION residency_api.set_content_admin(user_id uuid, content_admin boolean DEFAULT true) RETURNS boolean
+LANGUAGE sql VOLATILE SECURITY INVOKER AS $$ SELECT residency.set_content_admin(user_id, content_admin) $$;
 CREATE FUNCTION residency_api.claim_submissions(max_count integer DEFAULT 1) RETURNS SETOF residency.drill_sessions
 LANGUAGE sql VOLATILE SECURITY INVOKER AS $$ SELECT * FROM residency.claim_submissions(max_count) $$;
 CREATE FUNCTION residency_api.record_evaluation(session_id uuid, result jsonb) RETURNS residency.evaluation_results
@@ -833,9 +945,11 @@ COMMENT ON FUNCTION residency_api.upload_content_pack(text, text, text) IS
 COMMENT ON FUNCTION residency_api.validate_content_pack(text) IS
     'Dry run of a content pack: {"valid", "errors": [{"path", "message"}], "questions", "categories"}. Never fails for a bad pack.';
 COMMENT ON FUNCTION residency_api.activate_content_pack(uuid) IS
-    'PRO uploader only: makes the pack ACTIVE and archives the previously active one.';
+    'Operators only (service_role, content admins): makes the pack ACTIVE for everyone and archives the previously active one.';
 COMMENT ON FUNCTION residency_api.archive_content_pack(uuid) IS
-    'PRO uploader only: archives the pack (packs are never deleted once used).';
+    'Operators archive any pack, PRO uploaders their own; never the ACTIVE pack (409): activate another instead.';
+COMMENT ON FUNCTION residency_api.set_content_admin(uuid, boolean) IS
+    'Operators (service_role): makes a user a content admin, who may activate and archive packs, or (false) no longer.';
 COMMENT ON FUNCTION residency_api.my_entitlement() IS
     'Your entitlement level and when its cached value expires (unix seconds).';
 COMMENT ON FUNCTION residency_api.claim_submissions(integer) IS
@@ -886,6 +1000,7 @@ ALTER TABLE residency.drill_sessions         ENABLE ROW LEVEL SECURITY;
 ALTER TABLE residency.drill_responses        ENABLE ROW LEVEL SECURITY;
 ALTER TABLE residency.evaluation_results     ENABLE ROW LEVEL SECURITY;
 ALTER TABLE residency.entitlement_cache      ENABLE ROW LEVEL SECURITY;
+ALTER TABLE residency.content_admins         ENABLE ROW LEVEL SECURITY;
 
 CREATE POLICY users_select_own ON residency.users
     FOR SELECT TO authenticated
@@ -928,6 +1043,10 @@ CREATE POLICY evaluation_results_own ON residency.evaluation_results
     USING (user_id = (SELECT residency.uid()))
     WITH CHECK (user_id = (SELECT residency.uid()));
 
+CREATE POLICY content_admins_own ON residency.content_admins
+    FOR SELECT TO authenticated
+    USING (user_id = (SELECT residency.uid()));
+
 CREATE POLICY entitlement_cache_own ON residency.entitlement_cache
     FOR SELECT TO authenticated
     USING (user_id = (SELECT residency.uid()));
@@ -966,14 +1085,22 @@ GRANT EXECUTE ON FUNCTION
     residency_api.validate_content_pack(text), residency.validate_content_pack(text),
     residency_api.activate_content_pack(uuid), residency.activate_content_pack(uuid),
     residency_api.archive_content_pack(uuid), residency.archive_content_pack(uuid),
-    residency_api.my_entitlement(), residency.my_entitlement()
+    residency_api.my_entitlement(), residency.my_entitlement(),
+    residency.is_service_role()
 TO anon, authenticated, service_role;
+-- activation and archiving by a signed-in user (a content admin; a PRO
+-- uploader archiving their own pack): the definer paths re-check the user
+GRANT EXECUTE ON FUNCTION
+    residency.activate_pack_as_content_admin(uuid), residency.archive_pack_as_user(uuid)
+TO anon, authenticated;
 GRANT EXECUTE ON FUNCTION
     residency_api.claim_submissions(integer), residency.claim_submissions(integer),
     residency_api.record_evaluation(uuid, jsonb), residency.record_evaluation(uuid, jsonb),
     residency_api.fail_evaluation(uuid, text), residency.fail_evaluation(uuid, text),
     residency_api.fail_stale_processing(interval), residency.fail_stale_processing(interval),
     residency_api.set_entitlement(uuid, text, text), residency.set_entitlement(uuid, text, text),
+    residency_api.set_content_admin(uuid, boolean), residency.set_content_admin(uuid, boolean),
+    residency.apply_pack_status(uuid, text),
     residency.cache_subscription(uuid, text), residency.require_service_role(), residency.require_argument(boolean, text)
 TO service_role;
 GRANT SELECT ON residency_api.questions, residency_api.my_sessions, residency_api.my_evaluations TO authenticated, service_role;
@@ -987,6 +1114,7 @@ SELECT pg_catalog.pg_extension_config_dump('residency.content_pack_questions', '
 SELECT pg_catalog.pg_extension_config_dump('residency.drill_sessions', '');
 SELECT pg_catalog.pg_extension_config_dump('residency.drill_responses', '');
 SELECT pg_catalog.pg_extension_config_dump('residency.evaluation_results', '');
+SELECT pg_catalog.pg_extension_config_dump('residency.content_admins', '');
 
 -------------------------------------------------------------------------------
 -- Supabase: when auth.users exists, residency.users follows it.

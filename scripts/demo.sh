@@ -113,7 +113,7 @@ SQL
 done
 echo "locked@example.org stays LOCKED (every new user starts LOCKED)"
 
-step "the PRO author publishes the bundled content pack (packs/default.json)"
+step "the PRO author uploads the bundled content pack (packs/default.json); an operator activates it"
 # The pack is read into a psql variable as base64 and decoded, so that the
 # functions get the file's exact bytes (psql's backquotes would drop the final
 # newline), as a client sending the file as a JSON string would.
@@ -137,8 +137,10 @@ SQL
 pack_id=${uploaded##*$'\n'}
 echo "${uploaded%$'\n'*}"
 echo "  (sha256sum packs/default.json: $(sha256sum packs/default.json | cut -c1-64))"
-api rw authenticated "$AUTHOR" -v pack_id="$pack_id" <<'SQL'
-SELECT format('POST /rpc/activate_content_pack {"pack_id": "..."}  ->  %s, %s questions', p.status,
+# Activation puts a pack in front of every user: an operator action
+# (service_role, or a content admin it names), not the uploader's.
+api rw service_role "" -v pack_id="$pack_id" <<'SQL'
+SELECT format('POST /rpc/activate_content_pack {"pack_id": "..."} (service_role)  ->  %s, %s questions', p.status,
               (SELECT count(*) FROM residency.content_pack_questions AS q WHERE q.content_pack_id = p.id))
 FROM residency_api.activate_content_pack(:'pack_id') AS p;
 SQL

@@ -23,6 +23,7 @@ RESET client_min_messages;
 \set u_author '00000000-0000-0000-0000-0000000000b4'
 \set u_rival  '00000000-0000-0000-0000-0000000000b5'
 \set u_lapsed '00000000-0000-0000-0000-0000000000b6'
+\set u_editor '00000000-0000-0000-0000-0000000000b7'
 \set u_ghost  '00000000-0000-0000-0000-0000000000b9'
 \set no_such  '00000000-0000-0000-0000-0000000000ff'
 
@@ -32,6 +33,7 @@ RESET client_min_messages;
 \set as_author  'SELECT set_config(''role'', ''authenticated'', true) AS pgrst_role, set_config(''request.jwt.claims'', ''{"sub":"00000000-0000-0000-0000-0000000000b4","role":"authenticated"}'', true) AS pgrst_claims'
 \set as_rival   'SELECT set_config(''role'', ''authenticated'', true) AS pgrst_role, set_config(''request.jwt.claims'', ''{"sub":"00000000-0000-0000-0000-0000000000b5","role":"authenticated"}'', true) AS pgrst_claims'
 \set as_lapsed  'SELECT set_config(''role'', ''authenticated'', true) AS pgrst_role, set_config(''request.jwt.claims'', ''{"sub":"00000000-0000-0000-0000-0000000000b6","role":"authenticated"}'', true) AS pgrst_claims'
+\set as_editor  'SELECT set_config(''role'', ''authenticated'', true) AS pgrst_role, set_config(''request.jwt.claims'', ''{"sub":"00000000-0000-0000-0000-0000000000b7","role":"authenticated"}'', true) AS pgrst_claims'
 \set as_ghost   'SELECT set_config(''role'', ''authenticated'', true) AS pgrst_role, set_config(''request.jwt.claims'', ''{"sub":"00000000-0000-0000-0000-0000000000b9","role":"authenticated"}'', true) AS pgrst_claims'
 \set as_anon    'SELECT set_config(''role'', ''anon'', true) AS pgrst_role, set_config(''request.jwt.claims'', ''{"role":"anon"}'', true) AS pgrst_claims'
 \set as_service 'SELECT set_config(''role'', ''service_role'', true) AS pgrst_role, set_config(''request.jwt.claims'', ''{"role":"service_role"}'', true) AS pgrst_claims'
@@ -45,7 +47,8 @@ INSERT INTO residency.users (id, email) VALUES
     (:'u_locked', 'locked@example.org'),
     (:'u_author', 'author@example.org'),
     (:'u_rival', 'rival@example.org'),
-    (:'u_lapsed', 'lapsed@example.org');
+    (:'u_lapsed', 'lapsed@example.org'),
+    (:'u_editor', 'editor@example.org');
 \set pack `cat packs/default.json`
 -- a small valid pack, and the same padded to 2 kB
 \set small '{"version": "1.0.0", "metadata": {"title": "Small", "description": "D", "categories": ["A", "B", "C", "D", "E", "F", "G"]}, "questions": [{"id": "q1", "category": "A", "prompt": "Why?", "expected_duration_s": 90, "evaluation_criteria": ["motivation"]}]}'
@@ -281,28 +284,64 @@ SELECT residency_api.validate_content_pack(pack => :'pack');
 ROLLBACK;
 
 -------------------------------------------------------------------------------
--- activate_content_pack (PRO uploader)
+-- set_content_admin (service_role): content admins may activate and archive
+-- packs for everyone; the editor is staff, with no subscription (LOCKED)
 -------------------------------------------------------------------------------
+BEGIN; :as_service \gset
+SELECT residency_api.set_content_admin(user_id => :'u_editor') AS content_admin;
+COMMIT;
+-- again: no change
+BEGIN; :as_service \gset
+SELECT residency_api.set_content_admin(user_id => :'u_editor', content_admin => true) AS content_admin;
+COMMIT;
+SELECT u.email FROM residency.content_admins AS a JOIN residency.users AS u ON u.id = a.user_id;
+-- the editor sees their own row; others see none
+BEGIN READ ONLY; :as_editor \gset
+SELECT count(*) AS own_row FROM residency.content_admins;
+COMMIT;
+BEGIN READ ONLY; :as_author \gset
+SELECT count(*) AS rows_seen FROM residency.content_admins;
+COMMIT;
+-- unknown user: 404; NULL: 400; only service_role: a PRO user cannot name themselves
+BEGIN; :as_service \gset
+SELECT residency_api.set_content_admin(user_id => :'no_such');
+\echo :SQLSTATE
+ROLLBACK;
+BEGIN; :as_service \gset
+SELECT residency_api.set_content_admin(user_id => :'u_author', content_admin => NULL);
+\echo :SQLSTATE
+ROLLBACK;
 BEGIN; :as_author \gset
+SELECT residency_api.set_content_admin(user_id => :'u_author');
+\echo :SQLSTATE
+ROLLBACK;
+
+-------------------------------------------------------------------------------
+-- activate_content_pack: operators only (service_role, content admins)
+-------------------------------------------------------------------------------
+-- a PRO user cannot activate a pack, not even their own: the ACTIVE pack is
+-- what every user drills and is scored against (42501)
+BEGIN; :as_author \gset
+SELECT status FROM residency_api.activate_content_pack(pack_id => :'pack_a');
+\echo :SQLSTATE
+ROLLBACK;
+-- a content admin activates any pack
+BEGIN; :as_editor \gset
 SELECT name, version, status, activated_at IS NOT NULL AS activated FROM residency_api.activate_content_pack(pack_id => :'pack_a');
 COMMIT;
 SELECT activated_at AS pack_a_activated_at FROM residency.content_packs WHERE id = :'pack_a' \gset
 -- again: the ACTIVE pack comes back unchanged
-BEGIN; :as_author \gset
+BEGIN; :as_editor \gset
 SELECT name, status, activated_at = :'pack_a_activated_at' AS same_activated_at FROM residency_api.activate_content_pack(pack_id => :'pack_a');
 COMMIT;
--- another PRO user's pack: 404, like a pack that does not exist
+-- a pack that does not exist: 404
 \set VERBOSITY terse
-BEGIN; :as_rival \gset
-SELECT status FROM residency_api.activate_content_pack(pack_id => :'pack_b_id');
-\echo :SQLSTATE
-ROLLBACK;
-\set VERBOSITY default
-BEGIN; :as_author \gset
+BEGIN; :as_editor \gset
 SELECT status FROM residency_api.activate_content_pack(pack_id => :'no_such');
 \echo :SQLSTATE
 ROLLBACK;
--- BASIC: 42501; LOCKED: 402; anon: 42501
+\set VERBOSITY default
+-- BASIC, LOCKED, anon: 42501
 BEGIN; :as_basic \gset
 SELECT status FROM residency_api.activate_content_pack(pack_id => :'pack_b_id');
 \echo :SQLSTATE
@@ -370,7 +409,7 @@ BEGIN; :as_basic \gset
 SELECT overall_score FROM residency_api.evaluate_session(session_id => NULL);
 \echo :SQLSTATE
 ROLLBACK;
-BEGIN; :as_author \gset
+BEGIN; :as_editor \gset
 SELECT status FROM residency_api.activate_content_pack(pack_id => NULL);
 \echo :SQLSTATE
 ROLLBACK;
@@ -958,14 +997,20 @@ SELECT email, entitlement_level FROM residency_api.set_entitlement(user_id => :'
 COMMIT;
 
 -------------------------------------------------------------------------------
--- Activation by another PRO user archives the active pack; archive_content_pack
+-- Activating another pack archives the active one; archive_content_pack
 -------------------------------------------------------------------------------
 SELECT jsonb_set(:'pack'::jsonb, '{version}', '"2.0.0"')::text AS pack_r \gset
 BEGIN; :as_rival \gset
 SELECT name, version, status FROM residency_api.upload_content_pack(pack => :'pack_r', name => 'Rival pack');
 COMMIT;
 SELECT id AS pack_r_id FROM residency.content_packs WHERE name = 'Rival pack' \gset
+-- its PRO uploader cannot put it in front of every user
 BEGIN; :as_rival \gset
+SELECT status FROM residency_api.activate_content_pack(pack_id => :'pack_r_id');
+\echo :SQLSTATE
+ROLLBACK;
+-- service_role can
+BEGIN; :as_service \gset
 SELECT name, version, status, activated_at IS NOT NULL AS activated FROM residency_api.activate_content_pack(pack_id => :'pack_r_id');
 COMMIT;
 SELECT name, version, status FROM residency.content_packs ORDER BY name;
@@ -979,12 +1024,12 @@ SELECT words, jsonb_array_length(categories) AS categories
 FROM residency_api.submit_and_evaluate(session_id => :'s_started', content => 'I would speak to my colleague privately first, then tell the program director.');
 COMMIT;
 SELECT s.status, s.content_pack_id = :'pack_a' AS own_pack FROM residency.drill_sessions AS s WHERE s.id = :'s_started';
--- an ARCHIVED pack may be activated again by its uploader
-BEGIN; :as_author \gset
+-- an ARCHIVED pack may be activated again
+BEGIN; :as_editor \gset
 SELECT name, status, activated_at > :'pack_a_activated_at' AS activated_again FROM residency_api.activate_content_pack(pack_id => :'pack_a');
 COMMIT;
 SELECT name, version, status FROM residency.content_packs ORDER BY name;
--- archive_content_pack: a DRAFT
+-- archive_content_pack: a PRO uploader archives their own DRAFT
 BEGIN; :as_author \gset
 SELECT name, status FROM residency_api.archive_content_pack(pack_id => :'pack_b_id');
 COMMIT;
@@ -994,8 +1039,8 @@ SELECT name, status FROM residency_api.archive_content_pack(pack_id => :'pack_b_
 COMMIT;
 -- not the uploader: 404
 \set VERBOSITY terse
-BEGIN; :as_rival \gset
-SELECT status FROM residency_api.archive_content_pack(pack_id => :'pack_a');
+BEGIN; :as_author \gset
+SELECT status FROM residency_api.archive_content_pack(pack_id => :'pack_r_id');
 \echo :SQLSTATE
 ROLLBACK;
 \set VERBOSITY default
@@ -1016,19 +1061,39 @@ BEGIN; :as_anon \gset
 SELECT status FROM residency_api.archive_content_pack(pack_id => :'pack_a');
 \echo :SQLSTATE
 ROLLBACK;
--- archiving the ACTIVE pack leaves no pack active: drills wait (404)
+-- the ACTIVE pack is never archived on its own, whoever asks: that would
+-- leave no questions to drill (409); activating another pack archives it
+\set VERBOSITY terse
 BEGIN; :as_author \gset
 SELECT name, status FROM residency_api.archive_content_pack(pack_id => :'pack_a');
+\echo :SQLSTATE
+ROLLBACK;
+BEGIN; :as_editor \gset
+SELECT name, status FROM residency_api.archive_content_pack(pack_id => :'pack_a');
+\echo :SQLSTATE
+ROLLBACK;
+BEGIN; :as_service \gset
+SELECT name, status FROM residency_api.archive_content_pack(pack_id => :'pack_a');
+\echo :SQLSTATE
+ROLLBACK;
+\set VERBOSITY default
+-- a content admin archives a pack that is not theirs; service_role too
+BEGIN; :as_editor \gset
+SELECT name, status FROM residency_api.archive_content_pack(pack_id => :'pack_r_id');
 COMMIT;
+BEGIN; :as_service \gset
+SELECT name, status FROM residency_api.archive_content_pack(pack_id => :'pack_r_id');
+COMMIT;
+-- drills go on
 BEGIN READ ONLY; :as_basic \gset
 SELECT count(*) AS questions FROM residency_api.questions;
 COMMIT;
-BEGIN; :as_basic \gset
-SELECT status FROM residency_api.start_drill(question_id => 'conf-disagree-attending');
-\echo :SQLSTATE
-ROLLBACK;
-BEGIN READ ONLY; :as_basic \gset
-SELECT residency_api.score_answer(question_id => 'conf-disagree-attending', content => 'I asked.');
+-- a content admin who is no longer one: 42501
+BEGIN; :as_service \gset
+SELECT residency_api.set_content_admin(user_id => :'u_editor', content_admin => false) AS content_admin;
+COMMIT;
+BEGIN; :as_editor \gset
+SELECT status FROM residency_api.activate_content_pack(pack_id => :'pack_r_id');
 \echo :SQLSTATE
 ROLLBACK;
 SELECT name, version, status FROM residency.content_packs ORDER BY name;
@@ -1052,7 +1117,9 @@ SELECT p.proname, has_function_privilege('anon', p.oid, 'EXECUTE') AS anon,
        coalesce(bool_or(a.grantee = 0), false) AS public
 FROM pg_proc AS p LEFT JOIN LATERAL aclexplode(p.proacl) AS a ON true
 WHERE p.pronamespace = 'residency_api'::regnamespace GROUP BY p.oid, p.proname ORDER BY p.proname;
--- the implementations they call are SECURITY DEFINER with a pinned search_path
+-- the implementations they call pin search_path; the user-facing ones are SECURITY
+-- DEFINER, except activate and archive, which run as the caller and take a
+-- definer path only for a signed-in user (service_role writes the table itself)
 SELECT p.proname, p.prosecdef AS definer, p.proconfig
 FROM pg_proc AS p
 WHERE p.pronamespace = 'residency'::regnamespace

@@ -6,4 +6,5 @@ SELECT t.name, t.rows, t.digest FROM (
   UNION ALL SELECT 'drill_sessions', count(*), md5(string_agg(x::text, '|' ORDER BY x.id)) FROM residency.drill_sessions x
   UNION ALL SELECT 'drill_responses', count(*), md5(string_agg(x::text, '|' ORDER BY x.id)) FROM residency.drill_responses x
   UNION ALL SELECT 'evaluation_results', count(*), md5(string_agg(x::text, '|' ORDER BY x.id)) FROM residency.evaluation_results x
+  UNION ALL SELECT 'content_admins', count(*), md5(string_agg(x::text, '|' ORDER BY x.user_id)) FROM residency.content_admins x
 ) AS t ORDER BY t.name;

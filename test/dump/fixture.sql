@@ -9,6 +9,8 @@ INSERT INTO residency.users (id, email)
 SELECT ('00000000-0000-0000-0000-0000000000' || lpad(n::text, 2, '0'))::uuid, 'user' || n || '@example.org'
 FROM generate_series(1, 12) AS n;
 UPDATE residency.users SET entitlement_level = 'BASIC';
+-- a content admin (an operator who activates packs)
+INSERT INTO residency.content_admins (user_id) VALUES ('00000000-0000-0000-0000-000000000012');
 UPDATE residency.users SET entitlement_level = 'PRO' WHERE email LIKE 'user1%';
 UPDATE residency.users SET entitlement_level = 'LOCKED' WHERE email = 'user12@example.org';
 UPDATE residency.users SET stripe_customer_id = 'cus_' || right(id::text, 12) WHERE entitlement_level = 'PRO';

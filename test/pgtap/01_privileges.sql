@@ -7,7 +7,7 @@
 BEGIN;
 \ir helpers.psql
 
-SELECT plan(44);
+SELECT plan(47);
 
 -------------------------------------------------------------------------------
 -- RLS is enabled on every table of schema residency (and nothing forces it
@@ -21,8 +21,8 @@ SELECT set_eq(
     $$SELECT c.relname::text FROM pg_catalog.pg_class AS c
       WHERE c.relnamespace = 'residency'::regnamespace AND c.relkind IN ('r', 'p')$$,
     ARRAY['users', 'content_packs', 'content_pack_questions', 'drill_sessions', 'drill_responses',
-          'evaluation_results', 'entitlement_cache'],
-    'schema residency has exactly the seven tables this matrix covers');
+          'evaluation_results', 'entitlement_cache', 'content_admins'],
+    'schema residency has exactly the eight tables this matrix covers');
 
 -------------------------------------------------------------------------------
 -- Table and view privileges of each role: every privilege type, table-wide
@@ -49,7 +49,7 @@ SELECT set_eq(
     $$VALUES ('residency.users', 'SELECT'), ('residency.content_packs', 'SELECT'),
              ('residency.content_pack_questions', 'SELECT'), ('residency.drill_sessions', 'SELECT'),
              ('residency.drill_responses', 'SELECT'), ('residency.evaluation_results', 'SELECT'),
-             ('residency.entitlement_cache', 'SELECT'),
+             ('residency.entitlement_cache', 'SELECT'), ('residency.content_admins', 'SELECT'),
              ('residency_api.questions', 'SELECT'), ('residency_api.my_sessions', 'SELECT'),
              ('residency_api.my_evaluations', 'SELECT')$$,
     'authenticated may only SELECT (tables filtered by RLS, and the three API views)');
@@ -57,7 +57,7 @@ SELECT set_eq(
     $$SELECT relation, privilege FROM relation_privileges WHERE role = 'service_role'$$,
     $$SELECT t, p FROM unnest(ARRAY['residency.users', 'residency.content_packs', 'residency.content_pack_questions',
                                     'residency.drill_sessions', 'residency.drill_responses',
-                                    'residency.evaluation_results']) AS t
+                                    'residency.evaluation_results', 'residency.content_admins']) AS t
                   CROSS JOIN unnest(ARRAY['SELECT', 'INSERT', 'UPDATE', 'DELETE']) AS p
       UNION ALL
       VALUES ('residency.entitlement_cache', 'SELECT')
@@ -110,12 +110,19 @@ SELECT s || '.' || f FROM unnest(ARRAY['residency', 'residency_api']) AS s,
     unnest(ARRAY['start_drill(text)', 'submit_response(uuid,text,text,numeric)', 'evaluate_session(uuid)',
                  'submit_and_evaluate(uuid,text,text,numeric)', 'score_answer(text,text,numeric)',
                  'upload_content_pack(text,text,text)', 'validate_content_pack(text)',
-                 'activate_content_pack(uuid)', 'archive_content_pack(uuid)', 'my_entitlement()']) AS f;
+                 'activate_content_pack(uuid)', 'archive_content_pack(uuid)', 'my_entitlement()']) AS f
+UNION ALL
+-- what the user-facing functions call as the caller: whether the caller is
+-- service_role (activate/archive), and the definer paths of a signed-in
+-- content admin or PRO uploader, which re-check the user
+VALUES ('residency.is_service_role()'), ('residency.activate_pack_as_content_admin(uuid)'),
+       ('residency.archive_pack_as_user(uuid)');
 CREATE TEMP TABLE worker (function text);
 INSERT INTO worker
 SELECT s || '.' || f FROM unnest(ARRAY['residency', 'residency_api']) AS s,
     unnest(ARRAY['claim_submissions(integer)', 'record_evaluation(uuid,jsonb)', 'fail_evaluation(uuid,text)',
-                 'fail_stale_processing(interval)', 'set_entitlement(uuid,text,text)']) AS f;
+                 'fail_stale_processing(interval)', 'set_entitlement(uuid,text,text)',
+                 'set_content_admin(uuid,boolean)']) AS f;
 
 SELECT set_eq(
     $$SELECT function FROM function_execute WHERE role = 'anon'$$,
@@ -127,11 +134,13 @@ SELECT set_eq(
     'authenticated may execute uid() and the user-facing API only: no worker, billing or scorer function');
 SELECT set_eq(
     $$SELECT function FROM function_execute WHERE role = 'service_role'$$,
-    $$SELECT function FROM user_facing UNION ALL SELECT function FROM worker
+    $$SELECT function FROM user_facing
+      WHERE function NOT IN ('residency.activate_pack_as_content_admin(uuid)', 'residency.archive_pack_as_user(uuid)')
+      UNION ALL SELECT function FROM worker
       UNION ALL VALUES ('residency.uid()'), ('residency.score(uuid,text,text,numeric,jsonb)'),
                        ('residency.require_service_role()'), ('residency.require_argument(boolean,text)'),
-                       ('residency.cache_subscription(uuid,text)')$$,
-    'service_role may execute the user-facing and worker API, uid(), score(), require_service_role(), require_argument() and cache_subscription()');
+                       ('residency.cache_subscription(uuid,text)'), ('residency.apply_pack_status(uuid,text)')$$,
+    'service_role may execute the user-facing and worker API, uid(), score(), require_service_role(), require_argument(), cache_subscription() and apply_pack_status()');
 SELECT is_empty(
     $$SELECT p.oid::regprocedure::text FROM pg_catalog.pg_proc AS p
       WHERE p.pronamespace IN ('residency'::regnamespace, 'residency_api'::regnamespace)
@@ -156,13 +165,15 @@ SELECT policies_are('residency', 'drill_sessions', ARRAY['drill_sessions_own'], 
 SELECT policies_are('residency', 'drill_responses', ARRAY['drill_responses_own'], 'policies of drill_responses');
 SELECT policies_are('residency', 'evaluation_results', ARRAY['evaluation_results_own'], 'policies of evaluation_results');
 SELECT policies_are('residency', 'entitlement_cache', ARRAY['entitlement_cache_own'], 'policies of entitlement_cache');
+SELECT policies_are('residency', 'content_admins', ARRAY['content_admins_own'], 'policies of content_admins');
 
 SELECT policy_roles_are('residency', t, p, ARRAY['authenticated'], format('policy %s on %s is TO authenticated only', p, t))
 FROM (VALUES ('users', 'users_select_own'), ('users', 'users_update_own'),
              ('content_packs', 'content_packs_read'), ('content_packs', 'content_packs_manage_own'),
              ('content_pack_questions', 'content_pack_questions_read'),
              ('drill_sessions', 'drill_sessions_own'), ('drill_responses', 'drill_responses_own'),
-             ('evaluation_results', 'evaluation_results_own'), ('entitlement_cache', 'entitlement_cache_own'))
+             ('evaluation_results', 'evaluation_results_own'), ('entitlement_cache', 'entitlement_cache_own'),
+             ('content_admins', 'content_admins_own'))
      AS x(t, p);
 
 SELECT policy_cmd_is('residency', t, p, c, format('policy %s on %s is FOR %s', p, t, c))
@@ -171,7 +182,8 @@ FROM (VALUES ('users', 'users_select_own', 'SELECT'), ('users', 'users_update_ow
              ('content_pack_questions', 'content_pack_questions_read', 'SELECT'),
              ('drill_sessions', 'drill_sessions_own', 'ALL'), ('drill_responses', 'drill_responses_own', 'ALL'),
              ('evaluation_results', 'evaluation_results_own', 'ALL'),
-             ('entitlement_cache', 'entitlement_cache_own', 'SELECT'))
+             ('entitlement_cache', 'entitlement_cache_own', 'SELECT'),
+             ('content_admins', 'content_admins_own', 'SELECT'))
      AS x(t, p, c);
 
 -- every policy that reads the caller's id reads it once per statement

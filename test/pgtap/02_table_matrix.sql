@@ -15,20 +15,22 @@
 --   any INSERT/UPDATE/DELETE grant to anon or authenticated      -> the 42501 rows
 --   any SELECT grant to anon                                      -> anon SELECT rows
 --   users_select_own / drill_sessions_own / drill_responses_own /
---   evaluation_results_own / entitlement_cache_own widened        -> the owner/stranger SELECT rows
+--   evaluation_results_own / entitlement_cache_own /
+--   content_admins_own widened                                    -> the owner/stranger SELECT rows
 --   content_packs_read / content_pack_questions_read narrowed     -> "sees every pack" rows
 --   a revoked service_role privilege                              -> the service_role rows
 BEGIN;
 \ir helpers.psql
 
 -- Fixtures: fixed ids, so that the statements below can name the rows.
---   a0 admin (PRO): uploads the active pack e0
+--   a0 admin (PRO, a content admin): uploads the active pack e0
 --   a1 owner (PRO): a DRAFT pack e1, a COMPLETED drill d1
 --   b1 stranger (BASIC): a COMPLETED drill d2
 --   c9 a LOCKED user nobody refers to (service_role deletes it)
 DO $fixtures$
 BEGIN
     PERFORM pg_temp.create_user('admin@example.org', 'PRO', '00000000-0000-0000-0000-0000000000a0');
+    INSERT INTO residency.content_admins (user_id) VALUES ('00000000-0000-0000-0000-0000000000a0');
     PERFORM pg_temp.create_user('owner@example.org', 'PRO', '00000000-0000-0000-0000-0000000000a1');
     PERFORM pg_temp.create_user('stranger@example.org', 'BASIC', '00000000-0000-0000-0000-0000000000b1');
     PERFORM pg_temp.create_user('idle@example.org', 'LOCKED', '00000000-0000-0000-0000-0000000000c9');
@@ -76,14 +78,19 @@ INSERT INTO writes VALUES
                                    VALUES ('00000000-0000-0000-0000-0000000000c9', 'PRO', 4102444800 + 3600, 4102444800)$$),
  (20, 'entitlement_cache', 'UPDATE', $$UPDATE residency.entitlement_cache SET stripe_subscription_id = 'sub_x'
                                    WHERE user_id = '00000000-0000-0000-0000-0000000000a1'$$),
- (21, 'entitlement_cache', 'DELETE', $$DELETE FROM residency.entitlement_cache WHERE user_id = '00000000-0000-0000-0000-0000000000a1'$$);
+ (21, 'entitlement_cache', 'DELETE', $$DELETE FROM residency.entitlement_cache WHERE user_id = '00000000-0000-0000-0000-0000000000a1'$$),
+ (22, 'content_admins', 'INSERT', $$INSERT INTO residency.content_admins (user_id) VALUES ('00000000-0000-0000-0000-0000000000a1')$$),
+ (23, 'content_admins', 'UPDATE', $$UPDATE residency.content_admins SET granted_at = now()
+                                   WHERE user_id = '00000000-0000-0000-0000-0000000000a0'$$),
+ (24, 'content_admins', 'DELETE', $$DELETE FROM residency.content_admins WHERE user_id = '00000000-0000-0000-0000-0000000000a0'$$);
 GRANT SELECT ON writes TO PUBLIC;
 CREATE TEMP TABLE tables (ord int, tbl text);
 INSERT INTO tables VALUES (1, 'users'), (2, 'content_packs'), (3, 'content_pack_questions'), (4, 'drill_sessions'),
-                          (5, 'drill_responses'), (6, 'evaluation_results'), (7, 'entitlement_cache');
+                          (5, 'drill_responses'), (6, 'evaluation_results'), (7, 'entitlement_cache'),
+                          (8, 'content_admins');
 GRANT SELECT ON tables TO PUBLIC;
 
-SELECT plan(113);
+SELECT plan(127);
 
 -------------------------------------------------------------------------------
 -- anon: 7 tables x 4 operations, all 42501
@@ -115,6 +122,8 @@ SELECT results_eq('SELECT session_id FROM residency.evaluation_results', ARRAY['
 SELECT results_eq('SELECT user_id, entitlement_level FROM residency.entitlement_cache',
                   $$VALUES ('00000000-0000-0000-0000-0000000000a1'::uuid, 'PRO')$$,
                   'owner: SELECT entitlement_cache -> their own cache row');
+SELECT is_empty('SELECT 1 FROM residency.content_admins',
+                'owner: SELECT content_admins -> nothing (not a content admin; the admin''s row is invisible)');
 SELECT throws_ok(sql, '42501', NULL, format('owner: %s %s -> 42501', op, tbl)) FROM writes ORDER BY ord;
 
 -------------------------------------------------------------------------------
@@ -153,8 +162,8 @@ FROM writes ORDER BY ord;
 SELECT pg_temp.authenticate_as(NULL);
 SELECT is((SELECT count(*)::int FROM residency.users) + (SELECT count(*)::int FROM residency.drill_sessions)
           + (SELECT count(*)::int FROM residency.drill_responses) + (SELECT count(*)::int FROM residency.evaluation_results)
-          + (SELECT count(*)::int FROM residency.entitlement_cache), 0,
-          'authenticated without sub: no user, session, response, evaluation or cache row is visible');
+          + (SELECT count(*)::int FROM residency.entitlement_cache) + (SELECT count(*)::int FROM residency.content_admins), 0,
+          'authenticated without sub: no user, session, response, evaluation, cache or content admin row is visible');
 
 -------------------------------------------------------------------------------
 -- service_role: everything, RLS bypassed; the rules still answer
@@ -163,8 +172,8 @@ SELECT pg_temp.as_service_role();
 SELECT is(ARRAY[(SELECT count(*)::int FROM residency.users), (SELECT count(*)::int FROM residency.content_packs),
                 (SELECT count(*)::int FROM residency.content_pack_questions), (SELECT count(*)::int FROM residency.drill_sessions),
                 (SELECT count(*)::int FROM residency.drill_responses), (SELECT count(*)::int FROM residency.evaluation_results),
-                (SELECT count(*)::int FROM residency.entitlement_cache)],
-          ARRAY[4, 2, 4, 2, 2, 2, 4],
+                (SELECT count(*)::int FROM residency.entitlement_cache), (SELECT count(*)::int FROM residency.content_admins)],
+          ARRAY[4, 2, 4, 2, 2, 2, 4, 1],
           'service_role: SELECT sees every row of every table');
 SELECT set_eq('SELECT id FROM residency.drill_sessions',
               ARRAY['00000000-0000-0000-0000-0000000000d1'::uuid, '00000000-0000-0000-0000-0000000000d2'],
@@ -222,6 +231,9 @@ SELECT is(pg_temp.row_count($$DELETE FROM residency.drill_sessions WHERE id = '0
 -- make it disagree with users until the row expires
 SELECT throws_ok(sql, '42501', NULL, format('service_role: %s %s -> 42501 (the rules write the cache)', op, tbl))
 FROM writes WHERE tbl = 'entitlement_cache' ORDER BY ord;
+-- content_admins: service_role names them
+SELECT is(pg_temp.row_count(sql), 1::bigint, format('service_role: %s %s', op, tbl))
+FROM writes WHERE tbl = 'content_admins' ORDER BY ord;
 
 SELECT * FROM finish();
 ROLLBACK;

@@ -3,7 +3,9 @@
 --
 --   anon                  42501 everywhere (user-facing: "not signed in";
 --                         worker/billing: no EXECUTE), the views included
---   authenticated owner   every user-facing function succeeds
+--   authenticated owner   every user-facing function succeeds, but
+--                         activation: the ACTIVE pack is an operator's
+--                         (service_role, a content admin)
 --   authenticated stranger  PT404 on the owner's session or pack (never
 --                         leak existence), and nothing changes
 --   authenticated         42501 on every worker/billing function, and on
@@ -17,11 +19,13 @@
 --   require_user letting a NULL uid through   -> the anon rows
 --   require_service_role accepting authenticated -> the "authenticated: residency.* -> 42501" rows
 --   require_pro accepting BASIC               -> the BASIC rows
+--   activation open to PRO users again        -> the "owner (PRO): activate" and stranger rows
+--   archiving the ACTIVE pack allowed         -> the PT409 rows
 BEGIN;
 \ir helpers.psql
 
 -- Fixtures (fixed ids):
---   a0 admin (PRO): the active pack e0
+--   a0 admin (PRO, a content admin): the active pack e0
 --   a1 owner (PRO): DRAFT packs e1, e2; sessions d1 STARTED, d2 SUBMITTED
 --      (typed), d3 SUBMITTED (audio only), d4 STARTED, d5 STARTED
 --   b1 stranger (PRO, so that pack calls get past require_pro to the
@@ -29,6 +33,7 @@ BEGIN;
 DO $fixtures$
 BEGIN
     PERFORM pg_temp.create_user('admin@example.org', 'PRO', '00000000-0000-0000-0000-0000000000a0');
+    INSERT INTO residency.content_admins (user_id) VALUES ('00000000-0000-0000-0000-0000000000a0');
     PERFORM pg_temp.create_user('owner@example.org', 'PRO', '00000000-0000-0000-0000-0000000000a1');
     PERFORM pg_temp.create_user('stranger@example.org', 'PRO', '00000000-0000-0000-0000-0000000000b1');
     PERFORM pg_temp.create_user('basic@example.org', 'BASIC', '00000000-0000-0000-0000-0000000000c1');
@@ -65,10 +70,11 @@ INSERT INTO api_calls VALUES
                                               '{"overall_score": 100}')$$),
  (13, 'worker', 'fail_evaluation', $$SELECT residency_api.fail_evaluation('00000000-0000-0000-0000-0000000000d3', 'no reason')$$),
  (14, 'worker', 'fail_stale_processing', $$SELECT residency_api.fail_stale_processing()$$),
- (15, 'worker', 'set_entitlement', $$SELECT residency_api.set_entitlement('00000000-0000-0000-0000-0000000000c2', 'BASIC')$$);
+ (15, 'worker', 'set_entitlement', $$SELECT residency_api.set_entitlement('00000000-0000-0000-0000-0000000000c2', 'BASIC')$$),
+ (16, 'worker', 'set_content_admin', $$SELECT residency_api.set_content_admin('00000000-0000-0000-0000-0000000000a1')$$);
 GRANT SELECT ON api_calls TO PUBLIC;
 
-SELECT plan(82);
+SELECT plan(92);
 
 -------------------------------------------------------------------------------
 -- anon: 42501 everywhere
@@ -105,15 +111,27 @@ SELECT is((SELECT (residency_api.validate_content_pack(pg_temp.pack_text('Checke
 SELECT results_eq($$SELECT status, uploaded_by, name FROM residency_api.upload_content_pack(pg_temp.pack_text('Uploaded'))$$,
                   $$VALUES ('DRAFT', '00000000-0000-0000-0000-0000000000a1'::uuid, 'Uploaded')$$,
                   'owner (PRO): upload_content_pack stores a DRAFT pack of theirs');
-SELECT results_eq($$SELECT id, status FROM residency_api.activate_content_pack('00000000-0000-0000-0000-0000000000e1')$$,
-                  $$VALUES ('00000000-0000-0000-0000-0000000000e1'::uuid, 'ACTIVE')$$,
-                  'owner (PRO): activate_content_pack activates their pack');
+SELECT throws_ok($$SELECT residency_api.activate_content_pack('00000000-0000-0000-0000-0000000000e1')$$,
+                 '42501', NULL, 'owner (PRO): activate_content_pack on their own pack -> 42501 (an operator action)');
 SELECT results_eq($$SELECT id, status FROM residency_api.archive_content_pack('00000000-0000-0000-0000-0000000000e2')$$,
                   $$VALUES ('00000000-0000-0000-0000-0000000000e2'::uuid, 'ARCHIVED')$$,
                   'owner (PRO): archive_content_pack archives their pack');
 SELECT results_eq($$SELECT entitlement_level, expires_at > extract(epoch FROM now()) FROM residency_api.my_entitlement()$$,
                   $$VALUES ('PRO', true)$$,
                   'owner: my_entitlement reports their level');
+SELECT is_empty('SELECT 1 FROM residency.content_admins', 'owner: not a content admin, sees no content_admins row');
+-- a content admin activates the owner's pack for everyone
+SELECT pg_temp.authenticate_as('00000000-0000-0000-0000-0000000000a0');
+SELECT results_eq('SELECT user_id FROM residency.content_admins', ARRAY['00000000-0000-0000-0000-0000000000a0'::uuid],
+                  'content admin: sees their own content_admins row');
+SELECT results_eq($$SELECT id, status FROM residency_api.activate_content_pack('00000000-0000-0000-0000-0000000000e1')$$,
+                  $$VALUES ('00000000-0000-0000-0000-0000000000e1'::uuid, 'ACTIVE')$$,
+                  'content admin: activate_content_pack activates any pack');
+SELECT throws_ok($$SELECT residency_api.archive_content_pack('00000000-0000-0000-0000-0000000000e1')$$,
+                 'PT409', NULL, 'content admin: archive_content_pack on the ACTIVE pack -> PT409');
+SELECT pg_temp.authenticate_as('00000000-0000-0000-0000-0000000000a1');
+SELECT throws_ok($$SELECT residency_api.archive_content_pack('00000000-0000-0000-0000-0000000000e1')$$,
+                 'PT409', NULL, 'owner (PRO): archive_content_pack on their pack once it is ACTIVE -> PT409');
 SELECT set_eq('SELECT id FROM residency_api.questions', ARRAY['q1', 'q2'],
               'owner: view questions lists the active pack''s questions');
 SELECT is((SELECT count(*)::int FROM residency_api.my_sessions
@@ -134,7 +152,7 @@ SELECT throws_ok($$SELECT residency_api.evaluate_session('00000000-0000-0000-000
 SELECT throws_ok($$SELECT residency_api.submit_and_evaluate('00000000-0000-0000-0000-0000000000d5', pg_temp.answer())$$,
                  'PT404', NULL, 'stranger: submit_and_evaluate on the owner''s session -> PT404');
 SELECT throws_ok($$SELECT residency_api.activate_content_pack('00000000-0000-0000-0000-0000000000e2')$$,
-                 'PT404', NULL, 'stranger (PRO): activate_content_pack on the owner''s pack -> PT404');
+                 '42501', NULL, 'stranger (PRO): activate_content_pack on the owner''s pack -> 42501 (an operator action)');
 SELECT throws_ok($$SELECT residency_api.archive_content_pack('00000000-0000-0000-0000-0000000000e1')$$,
                  'PT404', NULL, 'stranger (PRO): archive_content_pack on the owner''s pack -> PT404');
 SELECT throws_ok($$SELECT residency_api.evaluate_session('00000000-0000-0000-0000-00000000dead')$$,
@@ -165,7 +183,7 @@ SELECT pg_temp.authenticate_as('00000000-0000-0000-0000-0000000000c1');
 SELECT throws_ok($$SELECT residency_api.upload_content_pack(pg_temp.pack_text('Basic upload'))$$,
                  '42501', NULL, 'BASIC: upload_content_pack -> 42501 (PRO only)');
 SELECT throws_ok($$SELECT residency_api.activate_content_pack('00000000-0000-0000-0000-0000000000e2')$$,
-                 '42501', NULL, 'BASIC: activate_content_pack -> 42501 (PRO only)');
+                 '42501', NULL, 'BASIC: activate_content_pack -> 42501 (operators only)');
 SELECT throws_ok($$SELECT residency_api.archive_content_pack('00000000-0000-0000-0000-0000000000e1')$$,
                  '42501', NULL, 'BASIC: archive_content_pack -> 42501 (PRO only)');
 SELECT lives_ok($$SELECT residency_api.start_drill('q1')$$, 'BASIC: start_drill works');
@@ -221,7 +239,18 @@ SELECT results_eq($$SELECT status FROM residency.drill_sessions
                   ARRAY['FAILED', 'COMPLETED'],
                   'service_role: the worker''s sessions ended FAILED and COMPLETED');
 SELECT throws_ok(sql, '42501', NULL, format('service_role without a user: %s -> 42501', fn))
-FROM api_calls WHERE kind = 'user' ORDER BY ord;
+FROM api_calls WHERE kind = 'user' AND fn NOT IN ('activate_content_pack', 'archive_content_pack') ORDER BY ord;
+-- activation and archiving are operator actions: service_role needs no user
+SELECT results_eq($$SELECT id, status FROM residency_api.activate_content_pack('00000000-0000-0000-0000-0000000000e2')$$,
+                  $$VALUES ('00000000-0000-0000-0000-0000000000e2'::uuid, 'ACTIVE')$$,
+                  'service_role: activate_content_pack activates a pack (and archives the active one)');
+SELECT results_eq($$SELECT id, status FROM residency_api.archive_content_pack('00000000-0000-0000-0000-0000000000e1')$$,
+                  $$VALUES ('00000000-0000-0000-0000-0000000000e1'::uuid, 'ARCHIVED')$$,
+                  'service_role: archive_content_pack on a pack that is not ACTIVE');
+SELECT throws_ok($$SELECT residency_api.archive_content_pack('00000000-0000-0000-0000-0000000000e2')$$,
+                 'PT409', NULL, 'service_role: archive_content_pack on the ACTIVE pack -> PT409');
+SELECT is(residency_api.set_content_admin('00000000-0000-0000-0000-0000000000a1'), true,
+          'service_role: set_content_admin makes a user a content admin');
 SELECT pg_temp.authenticate_as('00000000-0000-0000-0000-0000000000c1');
 SELECT results_eq($$SELECT entitlement_level FROM residency_api.my_entitlement()$$, ARRAY['PRO'],
                   'the user sees the level set by billing at once (cache written through)');
