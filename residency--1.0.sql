@@ -736,12 +736,19 @@ BEGIN
 END
 $$;
 
+-- Checks the worker's functions share with the rules (src/pg/api_checks.cpp):
+-- blank is Unicode white space only (a no-break space is blank too), and the
+-- shape of a worker's result (numbers as numbers, texts as texts).
+CREATE FUNCTION residency.is_blank(value text) RETURNS boolean
+    LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE AS 'MODULE_PATHNAME', 'residency_is_blank';
+CREATE FUNCTION residency.check_evaluation_result(result jsonb) RETURNS void
+    LANGUAGE c IMMUTABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'residency_check_evaluation_result';
+
 CREATE FUNCTION residency.record_evaluation(session_id uuid, result jsonb) RETURNS residency.evaluation_results
 LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     s residency.drill_sessions;
     e residency.evaluation_results;
-    missing text;
     message text;
     detail text;
 BEGIN
@@ -757,18 +764,9 @@ BEGIN
             DETAIL = pg_catalog.format('Session %s is %s.', s.id, s.status),
             HINT = 'Claim it with claim_submissions first; an evaluation is recorded once.';
     END IF;
-    IF result IS NULL OR pg_catalog.jsonb_typeof(result) <> 'object' THEN
-        RAISE EXCEPTION 'result must be a JSON object' USING ERRCODE = '22023';
-    END IF;
-    SELECT pg_catalog.string_agg(k, ', ') INTO missing
-    FROM pg_catalog.unnest(ARRAY['duration_s', 'words', 'wpm', 'overall_score', 'categories', 'what_changed',
-                                 'practice_rule', 'model_used']) AS k
-    WHERE NOT result ? k OR pg_catalog.jsonb_typeof(result -> k) = 'null';
-    IF missing IS NOT NULL THEN
-        RAISE EXCEPTION 'evaluation result is incomplete' USING ERRCODE = '22023',
-            DETAIL = pg_catalog.format('Missing: %s.', missing),
-            HINT = 'An evaluation has the keys of residency.score()''s result.';
-    END IF;
+    -- every key present and of its JSON type (22023 with each path), before
+    -- anything converts it: "42" is not a number, 100.4 not an integer
+    PERFORM residency.check_evaluation_result(result);
     BEGIN
         INSERT INTO residency.evaluation_results (session_id, response_id, duration_s, words, wpm, overall_score,
             categories, what_changed, practice_rule, model_used, processing_time_ms, details)
@@ -781,7 +779,7 @@ BEGIN
         FROM residency.drill_responses AS r WHERE r.session_id = s.id
         RETURNING * INTO e;
     EXCEPTION
-        WHEN check_violation OR invalid_text_representation OR numeric_value_out_of_range THEN
+        WHEN check_violation THEN
             -- rules E2/E3 refused it: for the API that is a malformed argument
             GET STACKED DIAGNOSTICS message = MESSAGE_TEXT, detail = PG_EXCEPTION_DETAIL;
             RAISE EXCEPTION '%', message USING ERRCODE = '22023', DETAIL = detail,
@@ -798,7 +796,7 @@ DECLARE
 BEGIN
     PERFORM residency.require_service_role();
     PERFORM residency.require_argument(session_id IS NULL, 'session_id');
-    IF reason IS NULL OR pg_catalog.btrim(reason) = '' THEN
+    IF reason IS NULL OR residency.is_blank(reason) THEN
         RAISE EXCEPTION 'reason is required' USING ERRCODE = '22023',
             HINT = 'Say why the evaluation failed; it is kept in the session''s metadata.';
     END IF;
@@ -1101,7 +1099,8 @@ GRANT EXECUTE ON FUNCTION
     residency_api.set_entitlement(uuid, text, text), residency.set_entitlement(uuid, text, text),
     residency_api.set_content_admin(uuid, boolean), residency.set_content_admin(uuid, boolean),
     residency.apply_pack_status(uuid, text),
-    residency.cache_subscription(uuid, text), residency.require_service_role(), residency.require_argument(boolean, text)
+    residency.cache_subscription(uuid, text), residency.require_service_role(), residency.require_argument(boolean, text),
+    residency.is_blank(text), residency.check_evaluation_result(jsonb)
 TO service_role;
 GRANT SELECT ON residency_api.questions, residency_api.my_sessions, residency_api.my_evaluations TO authenticated, service_role;
 

@@ -829,6 +829,11 @@ SELECT residency.score(:'pack_a', 'team-interprofessional',
     'On my surgery rotation I noticed the night nurse and the resident disagreed about a patient''s pain plan. '
     'I asked both what they had seen, I paged the senior with a summary, and we agreed on a plan within an hour. '
     'As a result the patient slept, and I learned to bring people together early.', 42.5) AS worker_result \gset
+-- the same answer as a 75 s recording (s_other1's)
+SELECT residency.score(:'pack_a', 'team-interprofessional',
+    'On my surgery rotation I noticed the night nurse and the resident disagreed about a patient''s pain plan. '
+    'I asked both what they had seen, I paged the senior with a summary, and we agreed on a plan within an hour. '
+    'As a result the patient slept, and I learned to bring people together early.', 75) AS worker_result75 \gset
 BEGIN; :as_service \gset
 SELECT session_id = :'s_audio' AS this_session, overall_score = (:'worker_result'::jsonb ->> 'overall_score')::int AS score_kept,
        jsonb_array_length(categories) AS categories, duration_s, model_used, processing_time_ms >= 1 AS timed
@@ -859,7 +864,7 @@ SELECT overall_score FROM residency_api.record_evaluation(session_id => :'no_suc
 ROLLBACK;
 -- a key missing: 22023
 BEGIN; :as_service \gset
-SELECT overall_score FROM residency_api.record_evaluation(session_id => :'s_other1', result => :'worker_result'::jsonb - 'practice_rule' - 'wpm');
+SELECT overall_score FROM residency_api.record_evaluation(session_id => :'s_other1', result => :'worker_result75'::jsonb - 'practice_rule' - 'wpm');
 \echo :SQLSTATE
 ROLLBACK;
 -- not an object: 22023
@@ -870,13 +875,47 @@ ROLLBACK;
 -- 6 categories: 22023 with rule E2's problems in DETAIL
 BEGIN; :as_service \gset
 SELECT overall_score FROM residency_api.record_evaluation(session_id => :'s_other1',
-    result => jsonb_set(:'worker_result'::jsonb, '{categories}', (:'worker_result'::jsonb -> 'categories') - 6));
+    result => jsonb_set(:'worker_result75'::jsonb, '{categories}', (:'worker_result75'::jsonb -> 'categories') - 6));
 \echo :SQLSTATE
 ROLLBACK;
 -- figures that disagree (E3): 22023
 BEGIN; :as_service \gset
 SELECT overall_score FROM residency_api.record_evaluation(session_id => :'s_other1',
-    result => :'worker_result'::jsonb || '{"overall_score": 101, "what_changed": ["a", "b", "c", "d"]}');
+    result => :'worker_result75'::jsonb || '{"overall_score": 101, "what_changed": ["a", "b", "c", "d"]}');
+\echo :SQLSTATE
+ROLLBACK;
+-- The worker is trusted, but what it sends is checked against what it
+-- evaluates. s_other1's recording is 75 s long.
+-- a duration that is not the recording's, with a wpm that agrees with it: 22023
+BEGIN; :as_service \gset
+SELECT overall_score FROM residency_api.record_evaluation(session_id => :'s_other1',
+    result => :'worker_result75'::jsonb || '{"duration_s": 1e308, "wpm": 0}');
+\echo :SQLSTATE
+ROLLBACK;
+-- the recording's length give or take 1 s or 5% (decoders and phones measure
+-- differently): 73 s is accepted
+BEGIN; :as_service \gset
+SELECT duration_s, wpm FROM residency_api.record_evaluation(session_id => :'s_other1',
+    result => :'worker_result75'::jsonb || jsonb_build_object(
+        'duration_s', 73, 'wpm', round((:'worker_result75'::jsonb ->> 'words')::numeric * 60 / 73, 2)));
+ROLLBACK;
+-- numbers sent as JSON strings: 22023, each with its path
+BEGIN; :as_service \gset
+SELECT overall_score FROM residency_api.record_evaluation(session_id => :'s_other1',
+    result => :'worker_result75'::jsonb || '{"overall_score": "42", "duration_s": "42.5"}');
+\echo :SQLSTATE
+ROLLBACK;
+-- an integer with a fraction: 22023, and the DETAIL says where
+BEGIN; :as_service \gset
+SELECT overall_score FROM residency_api.record_evaluation(session_id => :'s_other1',
+    result => :'worker_result75'::jsonb || '{"overall_score": 100.4}');
+\echo :SQLSTATE
+ROLLBACK;
+-- texts of Unicode white space only are as blank as spaces: a no-break space,
+-- an ideographic space, a zero-width space (22023)
+BEGIN; :as_service \gset
+SELECT overall_score FROM residency_api.record_evaluation(session_id => :'s_other1',
+    result => :'worker_result75'::jsonb || jsonb_build_object('model_used', U&'\00A0', 'practice_rule', U&'\3000\200B'));
 \echo :SQLSTATE
 ROLLBACK;
 SELECT status FROM residency.drill_sessions WHERE id = :'s_other1';
@@ -888,6 +927,10 @@ COMMIT;
 -- a blank reason: 22023
 BEGIN; :as_service \gset
 SELECT status FROM residency_api.fail_evaluation(session_id => :'s_other2', reason => '  ');
+\echo :SQLSTATE
+ROLLBACK;
+BEGIN; :as_service \gset
+SELECT status FROM residency_api.fail_evaluation(session_id => :'s_other2', reason => U&'\00A0\2003');
 \echo :SQLSTATE
 ROLLBACK;
 -- unknown session: 404

@@ -283,6 +283,18 @@ INSERT INTO residency.evaluation_results (session_id, response_id, duration_s, w
     categories, what_changed, practice_rule, model_used, processing_time_ms)
 VALUES (:'s', :'r', 60, 120, 120, 75, seven(), '[]', 'One number per story.', '', 1500);
 \echo :SQLSTATE
+-- E3: a model_used or practice_rule of Unicode white space only (no-break
+-- space, em space, zero-width space) is as blank as spaces
+INSERT INTO residency.evaluation_results (session_id, response_id, duration_s, words, wpm, overall_score,
+    categories, what_changed, practice_rule, model_used, processing_time_ms)
+VALUES (:'s', :'r', 60, 120, 120, 75, seven(), '[]', U&'\2003\200B', U&'\00A0', 1500);
+\echo :SQLSTATE
+-- E2 and E3: a note or what_changed item of a no-break space is blank too
+INSERT INTO residency.evaluation_results (session_id, response_id, duration_s, words, wpm, overall_score,
+    categories, what_changed, practice_rule, model_used, processing_time_ms)
+VALUES (:'s', :'r', 60, 120, 120, 75, jsonb_set(seven(), '{0,note}', to_jsonb(U&'\00A0'::text)), to_jsonb(ARRAY[U&'\3000'::text]),
+        'One number per story.', 'test-model/1', 1500);
+\echo :SQLSTATE
 -- E3: details, when given, must be an object
 INSERT INTO residency.evaluation_results (session_id, response_id, duration_s, words, wpm, overall_score,
     categories, what_changed, practice_rule, model_used, processing_time_ms, details)
@@ -293,6 +305,35 @@ INSERT INTO residency.evaluation_results (session_id, response_id, duration_s, w
     categories, what_changed, practice_rule, model_used, processing_time_ms)
 VALUES (:'s', :'r', 0, -3, 500, 150, jsonb_set(seven() #- '{6}', '{0,passFlag}', '"MAYBE"'),
         '["a", "b", "c", ""]', ' ', 'test-model/1', 0);
+\echo :SQLSTATE
+-- E3: the evaluation of a recording has the recording's duration, give or
+-- take the larger of 1 s and 5%: session ...213 is a 60 s recording
+INSERT INTO residency.drill_sessions (id, user_id, question_id)
+VALUES ('00000000-0000-0000-0000-000000000213', '00000000-0000-0000-0000-0000000000a1', 'q1');
+INSERT INTO residency.drill_responses (id, session_id, audio_url, audio_duration_s)
+VALUES ('00000000-0000-0000-0000-000000000313', '00000000-0000-0000-0000-000000000213',
+        'https://cdn.example.org/answers/213.m4a', 60);
+UPDATE residency.drill_sessions SET status = 'PROCESSING' WHERE id = '00000000-0000-0000-0000-000000000213';
+-- 1e308 s with a wpm that agrees with it is refused
+INSERT INTO residency.evaluation_results (session_id, response_id, duration_s, words, wpm, overall_score,
+    categories, what_changed, practice_rule, model_used, processing_time_ms)
+VALUES ('00000000-0000-0000-0000-000000000213', '00000000-0000-0000-0000-000000000313',
+        1e308, 120, 0, 75, seven(), '[]', 'One number per story.', 'test-model/1', 1500);
+\echo :SQLSTATE
+-- 64 s (over 3 s off) is refused; 57 s (within 3 s, 5% of 60) is accepted
+INSERT INTO residency.evaluation_results (session_id, response_id, duration_s, words, wpm, overall_score,
+    categories, what_changed, practice_rule, model_used, processing_time_ms)
+VALUES ('00000000-0000-0000-0000-000000000213', '00000000-0000-0000-0000-000000000313',
+        64, 128, 120, 75, seven(), '[]', 'One number per story.', 'test-model/1', 1500);
+\echo :SQLSTATE
+INSERT INTO residency.evaluation_results (session_id, response_id, duration_s, words, wpm, overall_score,
+    categories, what_changed, practice_rule, model_used, processing_time_ms)
+VALUES ('00000000-0000-0000-0000-000000000213', '00000000-0000-0000-0000-000000000313',
+        57, 114, 120, 75, seven(), '[]', 'One number per story.', 'test-model/1', 1500)
+RETURNING duration_s;
+-- re-scoring it is held to the same recording
+UPDATE residency.evaluation_results SET duration_s = 120, wpm = 57
+WHERE session_id = '00000000-0000-0000-0000-000000000213';
 \echo :SQLSTATE
 -- none of the refused evaluations was written; session ...201 is still PROCESSING
 SELECT (SELECT count(*) FROM residency.evaluation_results WHERE session_id = :'s') AS evaluations_of_201,

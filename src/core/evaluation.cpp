@@ -2,6 +2,7 @@
 
 #include "error.hpp"
 #include "evaluation_check.hpp"
+#include "text.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -30,7 +31,6 @@ std::vector<JsonProblem> evaluation_problems(const EvaluationRecord& r)
 
 void figures_problems(const EvaluationRecord& r, std::vector<JsonProblem>& out)
 {
-    using evaluation_check::is_blank;
     if (r.practice_rule && is_blank(*r.practice_rule))
         out.push_back({"practice_rule", "must not be empty"});
     if (r.model_used && is_blank(*r.model_used))
@@ -43,8 +43,18 @@ void figures_problems(const EvaluationRecord& r, std::vector<JsonProblem>& out)
     bool duration_ok = false;
     if (r.duration_s) {
         duration_ok = std::isfinite(*r.duration_s) && *r.duration_s > 0;
-        if (!duration_ok)
+        if (!duration_ok) {
             out.push_back({"duration_s", "must be greater than 0, found " + format_number(*r.duration_s)});
+        } else if (r.audio_duration_s) {
+            double tolerance = duration_tolerance(*r.audio_duration_s);
+            if (std::fabs(*r.duration_s - *r.audio_duration_s) > tolerance) {
+                out.push_back({"duration_s", "must be the recording's length, " + format_number(*r.audio_duration_s) +
+                                                 " s (audio_duration_s of the response, within " +
+                                                 format_number(tolerance) + " s), found " +
+                                                 format_number(*r.duration_s)});
+                duration_ok = false;
+            }
+        }
     }
     if (r.words && *r.words < 0)
         out.push_back({"words", "must be at least 0, found " + std::to_string(*r.words)});
@@ -58,6 +68,11 @@ void figures_problems(const EvaluationRecord& r, std::vector<JsonProblem>& out)
                                           " (within 0.5), found " + format_number(*r.wpm)});
         }
     }
+}
+
+double duration_tolerance(double audio_duration_s)
+{
+    return std::max(duration_tolerance_s, duration_tolerance_ratio * audio_duration_s);
 }
 
 void throw_evaluation_problems(const std::vector<JsonProblem>& problems)

@@ -22,11 +22,18 @@ inline constexpr std::array<std::string_view, 7> evaluation_categories = {
 
 inline constexpr std::size_t max_what_changed = 3;
 inline constexpr double wpm_tolerance = 0.5;
+// An evaluation of a recording is of that recording: its duration_s is the
+// response's audio_duration_s, give or take what decoding and the client's
+// own measurement may differ by (the larger of 1 s and 5%).
+inline constexpr double duration_tolerance_s = 1.0;
+inline constexpr double duration_tolerance_ratio = 0.05;
+double duration_tolerance(double audio_duration_s);
 
 // The row's values; a column that is NULL is absent here and left to its
 // NOT NULL constraint.
 struct EvaluationRecord {
     std::optional<double> duration_s;
+    std::optional<double> audio_duration_s;  // the evaluated response's, when it has a recording
     std::optional<std::int64_t> words;
     std::optional<double> wpm;
     std::optional<std::int64_t> overall_score;

@@ -6,8 +6,10 @@
 
 #include "evaluation.hpp"
 #include "json_view.hpp"
+#include "text.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -15,11 +17,6 @@
 namespace residency {
 
 namespace evaluation_check {
-
-inline bool is_blank(std::string_view s)
-{
-    return s.find_first_not_of(" \t\n\r\f\v") == std::string_view::npos;
-}
 
 template <class View>
 bool non_blank_string(const View& v)
@@ -98,6 +95,80 @@ void check_what_changed(const View& w, std::vector<JsonProblem>& out)
     for (std::size_t i = 0; i < w.size(); ++i)
         if (!non_blank_string(w.at(i)))
             out.push_back({json_path_index("what_changed", i), "must be a non-empty string"});
+}
+
+// The shape of an evaluation result sent by a worker (record_evaluation):
+// the keys of residency.score()'s result, each of its JSON type. A number
+// sent as a string ("42") or an integer with a fraction (100.4) is refused
+// here, with its path, before anything converts it. Keys beyond these are
+// ignored; the values themselves are rules E2 and E3.
+template <class View>
+void check_result_shape(const View& result, std::vector<JsonProblem>& out)
+{
+    if (result.type() != JsonType::object) {
+        out.push_back(
+            {"$", "must be a JSON object (the keys of residency.score()'s result), not " + describe_json(result)});
+        return;
+    }
+    enum class Kind { number, integer, string, array, object, boolean };
+    struct Key {
+        const char* name;
+        Kind kind;
+        bool required;
+    };
+    static constexpr Key keys[] = {
+        {"duration_s", Kind::number, true},
+        {"words", Kind::integer, true},
+        {"wpm", Kind::number, true},
+        {"overall_score", Kind::integer, true},
+        {"categories", Kind::array, true},
+        {"what_changed", Kind::array, true},
+        {"practice_rule", Kind::string, true},
+        {"model_used", Kind::string, true},
+        {"processing_time_ms", Kind::integer, false},
+        {"details", Kind::object, false},
+        {"duration_estimated", Kind::boolean, false},
+    };
+    JsonPath root;
+    for (const Key& k : keys) {
+        std::optional<View> v = result.find(k.name);
+        if (!v || v->type() == JsonType::null) {
+            if (k.required)
+                out.push_back({root.key(k.name).str(), "is required"});
+            continue;
+        }
+        const char* expected = nullptr;
+        switch (k.kind) {
+        case Kind::number:
+            if (v->type() != JsonType::number || !std::isfinite(v->number()))
+                expected = "a number";
+            break;
+        case Kind::integer:
+            // the columns are integer (int4)
+            if (v->type() != JsonType::number || !v->integral() || !(v->number() >= -2147483648.0) ||
+                !(v->number() <= 2147483647.0))
+                expected = "an integer";
+            break;
+        case Kind::string:
+            if (v->type() != JsonType::string)
+                expected = "a string";
+            break;
+        case Kind::array:
+            if (v->type() != JsonType::array)
+                expected = "an array";
+            break;
+        case Kind::object:
+            if (v->type() != JsonType::object)
+                expected = "an object";
+            break;
+        case Kind::boolean:
+            if (v->type() != JsonType::boolean)
+                expected = "true or false";
+            break;
+        }
+        if (expected)
+            out.push_back({root.key(k.name).str(), std::string("must be ") + expected + ", not " + describe_json(*v)});
+    }
 }
 
 // details: the scorer's metrics, a JSON object when present.

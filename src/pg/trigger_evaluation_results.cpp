@@ -28,11 +28,24 @@ using namespace residency::pg;
 
 namespace {
 
+// The evaluated response: its session (E1) and its recording's length (E3
+// holds duration_s to it), read once by key.
+LookupResult evaluated_response(const Row& row)
+{
+    bool isnull = true;
+    Datum response = row.datum("response_id", isnull);
+    if (isnull)
+        return {};  // NOT NULL answers
+    return lookup_row("drill_responses", "drill_responses_pkey", {response}, {"session_id", "audio_duration_s"});
+}
+
 // E2, E3: the figures, and the JSON columns read in place.
-void check_row(const Row& row)
+void check_row(const Row& row, const LookupResult& response)
 {
     EvaluationRecord r;
     r.duration_s = row.numeric("duration_s");
+    if (response.found && !response.nulls[1])
+        r.audio_duration_s = numeric_double(response.values[1]);
     r.words = row.integer("words");
     r.wpm = row.numeric("wpm");
     r.overall_score = row.integer("overall_score");
@@ -73,7 +86,7 @@ Statement mark_completed("UPDATE residency.drill_sessions AS s SET status = 'COM
 // E1: the response must be the session's own; the session must exist and be
 // PROCESSING (its trigger checks that), and it moves to COMPLETED. The row's
 // user_id is the session's user: set when left NULL, refused when it differs.
-Datum complete_session(const TriggerCall& ev, const Row& row)
+Datum complete_session(const TriggerCall& ev, const Row& row, const LookupResult& owner)
 {
     bool session_null = true, response_null = true;
     Datum session = row.datum("session_id", session_null);
@@ -81,7 +94,6 @@ Datum complete_session(const TriggerCall& ev, const Row& row)
     if (session_null || response_null)
         return ev.unchanged();  // NOT NULL answers
 
-    LookupResult owner = lookup_row("drill_responses", "drill_responses_pkey", {response}, {"session_id"});
     if (!owner.found || owner.nulls[0] ||
         std::memcmp(DatumGetUUIDP(owner.values[0])->data, DatumGetUUIDP(session)->data, UUID_LEN) != 0)
         throw Error(
@@ -133,9 +145,10 @@ RESIDENCY_FUNCTION(residency_evaluation_results_guard)
                 throw Error(sqlstate::check_violation, std::string(column) + " of an evaluation cannot change",
                             "An evaluation stays with the session, response and user it evaluated.",
                             "Update the figures only, or evaluate the other session separately.");
-        check_row(row);
+        check_row(row, evaluated_response(row));
         return ev.unchanged();
     }
-    check_row(row);
-    return complete_session(ev, row);
+    LookupResult response = evaluated_response(row);
+    check_row(row, response);
+    return complete_session(ev, row, response);
 }

@@ -2,6 +2,7 @@
 // evaluation result (src/core/evaluation.hpp). The built-in scorer and
 // external evaluators are held to the same checks.
 #include "evaluation.hpp"
+#include "evaluation_check.hpp"
 
 #include "error.hpp"
 #include "test_util.hpp"
@@ -347,6 +348,118 @@ TEST_F(Evaluation, CheckEvaluationThrows23514ListingEveryProblem)
     for (const char* path : {"categories[1].name: ", "what_changed: ", "overall_score: ", "processing_time_ms: "})
         EXPECT_NE(e->detail().find(std::string("\n") + path), std::string::npos) << path << " in " << e->detail();
     EXPECT_NE(e->hint().find("Length, Pace, Fillers, Wording, Ownership, Structure, Substance"), std::string::npos);
+}
+
+// ---- the evaluated recording's length (E3) --------------------------------
+
+TEST_F(Evaluation, DurationOfARecordingIsTheRecordingsWithinOneSecondOrFivePercent)
+{
+    record.audio_duration_s = 60;  // 3 s of tolerance (5%)
+    for (double d : {57.0, 60.0, 63.0}) {
+        record.duration_s = d;
+        record.wpm = 150 * 60 / d;
+        EXPECT_TRUE(problem_paths().empty()) << d;
+    }
+    for (double d : {56.9, 63.1, 1e308}) {
+        record.duration_s = d;
+        record.wpm = 150 * 60 / d;  // a wpm that agrees with the duration does not help
+        EXPECT_EQ(problem_paths(), Paths{"duration_s"}) << d;
+    }
+    record.audio_duration_s = 10;  // 1 s of tolerance (5% is 0.5 s)
+    record.duration_s = 11;
+    record.wpm = 150 * 60 / 11.0;
+    EXPECT_TRUE(problem_paths().empty());
+    record.duration_s = 11.5;
+    record.wpm = 150 * 60 / 11.5;
+    EXPECT_EQ(problem_paths(), Paths{"duration_s"});
+}
+
+TEST_F(Evaluation, DurationMismatchNamesTheRecordingsLength)
+{
+    record.audio_duration_s = 60;
+    record.duration_s = 1e308;
+    record.wpm = 0;
+    std::vector<JsonProblem> out = evaluation_problems(record);
+    ASSERT_EQ(out.size(), 1u);
+    EXPECT_EQ(out[0].message,
+              "must be the recording's length, 60 s (audio_duration_s of the response, within 3 s), found 1e+308");
+}
+
+// ---- blank is Unicode white space -----------------------------------------
+
+TEST_F(Evaluation, TextsOfUnicodeWhiteSpaceOnlyAreBlank)
+{
+    record.model_used = "\u00a0";             // no-break space
+    record.practice_rule = "\u3000\u200b\t";  // ideographic space, zero-width space, tab
+    what_changed = Json::array({"\u2003"});   // em space
+    categories[0]["note"] = "\u202f";         // narrow no-break space
+    EXPECT_EQ(problem_paths(), (Paths{"categories[0].note", "what_changed[0]", "practice_rule", "model_used"}));
+}
+
+// ---- the shape of a worker's result ---------------------------------------
+
+std::vector<std::string> shape_paths(const Json& result)
+{
+    std::vector<JsonProblem> out;
+    check_result_shape(NlohmannView(result), out);
+    return paths(out);
+}
+
+Json scorer_shaped_result()
+{
+    return Json{{"duration_s", 42.5},
+                {"duration_estimated", false},
+                {"words", 63},
+                {"wpm", 88.94},
+                {"overall_score", 71},
+                {"categories", seven_categories()},
+                {"what_changed", Json::array()},
+                {"practice_rule", "Tell it in order."},
+                {"model_used", "residency-rubric/1.0"},
+                {"details", Json::object()}};
+}
+
+TEST(EvaluationResultShape, TheScorersResultHasTheRightShape)
+{
+    EXPECT_TRUE(shape_paths(scorer_shaped_result()).empty());
+    Json with_time = scorer_shaped_result();
+    with_time["processing_time_ms"] = 350;
+    with_time["extra"] = "ignored";
+    EXPECT_TRUE(shape_paths(with_time).empty());
+}
+
+TEST(EvaluationResultShape, NumbersSentAsStringsAreRefusedWithTheirPaths)
+{
+    Json r = scorer_shaped_result();
+    r["overall_score"] = "42";
+    r["duration_s"] = "42.5";
+    r["words"] = true;
+    EXPECT_EQ(shape_paths(r), (Paths{"$.duration_s", "$.words", "$.overall_score"}));
+}
+
+TEST(EvaluationResultShape, IntegersHaveNoFractionAndFitAnInteger)
+{
+    Json r = scorer_shaped_result();
+    r["overall_score"] = 100.4;
+    r["processing_time_ms"] = 3e9;
+    std::vector<JsonProblem> out;
+    check_result_shape(NlohmannView(r), out);
+    ASSERT_EQ(paths(out), (Paths{"$.overall_score", "$.processing_time_ms"}));
+    EXPECT_EQ(out[0].message, "must be an integer, not the number 100.4");
+}
+
+TEST(EvaluationResultShape, MissingNullAndMistypedKeysAreListed)
+{
+    Json r = scorer_shaped_result();
+    r.erase("wpm");
+    r["practice_rule"] = nullptr;
+    r["categories"] = Json::object();
+    r["model_used"] = 7;
+    r["details"] = Json::array();
+    r["duration_estimated"] = "no";
+    EXPECT_EQ(shape_paths(r),
+              (Paths{"$.wpm", "$.categories", "$.practice_rule", "$.model_used", "$.details", "$.duration_estimated"}));
+    EXPECT_EQ(shape_paths(Json::array()), Paths{"$"});
 }
 
 TEST(EvaluationCategories, TheSevenFixedNamesInScorerOrder)
