@@ -12,6 +12,8 @@
 #   B4  the drill API under load: pgbench, 4 clients, PostgREST-shaped
 #       transactions (role + JWT claims, start_drill, submit_and_evaluate)
 #   B5  residency_api.my_evaluations for one user among 1,000,000 evaluations
+#   cancel latency: statement_timeout and pg_cancel_backend() against the
+#       longest C++ steps on an 8 MB pack (test/bench/cancel_latency.sh)
 #
 # CPU time is the backend's own (from /proc/self/stat), which other load on
 # the machine barely changes; wall-clock figures come from pgbench.
@@ -112,6 +114,13 @@ def walk(n, out):
     return out
 print(' > '.join(dict.fromkeys(walk(json.loads(sys.stdin.read())[0]['Plan'], []))))")
 
+# Cancel latency on the largest pack the limits allow (target: within 50 ms)
+"${PSQL[@]}" -d postgres -c "CREATE DATABASE cancel"
+"${PSQL[@]}" -d cancel -f test/bench/cancel_setup.sql >/dev/null
+cancel_rows=$(test/bench/cancel_latency.sh | awk '{
+    printf "| cancel | %s an 8 MB pack (%.0f ms in full) | statement_timeout: worst %s ms, median %s ms; pg_cancel_backend: worst %s ms, median %s ms (of 5 each) | | | <= 50 ms |\n", \
+        ($1 == "validate" ? "check_pack_text() on" : $1 == "store" ? "INSERT (rules P1-P3, P7) of" : "upload_content_pack() of"), $2, $3, $4, $5, $6}')
+
 {
     echo "Benchmarks of $(git rev-parse --short HEAD 2>/dev/null || echo 'a work tree') on $(date -u +%Y-%m-%d)"
     echo "($(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(psql -X -At -d bench -c 'SHOW server_version'))"
@@ -129,6 +138,7 @@ print(' > '.join(dict.fromkeys(walk(json.loads(sys.stdin.read())[0]['Plan'], [])
     echo "| B4 | drill API, pgbench 4 clients, PostgREST-shaped (2 requests per drill), prepared statements | ${b4_tps} drills/s; latency per drill p50 ${b4_p50} ms, p95 ${b4_p95} ms, p99 ${b4_p99} ms | | | p95 <= 10 ms |"
     echo "| B4 | ... without prepared statements (db-prepared-statements = false) | ${b4x_tps} drills/s; latency per drill p50 ${b4x_p50} ms, p95 ${b4x_p95} ms, p99 ${b4x_p99} ms | | | |"
     echo "| B5 | my_evaluations, last 20 of one user among 1,000,000 | ${b5_ms} ms (median of 11) | | | <= 1 ms, index scan with InitPlan |"
+    printf '%s\n' "$cancel_rows"
     echo
     echo "B5 plan: $b5_plan"
 } | tee "$report"

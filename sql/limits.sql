@@ -203,4 +203,61 @@ VALUES ('00000000-0000-0000-0000-0000000000e4', repeat('a', 20000));
 SELECT length(content) AS chars, word_count FROM residency.drill_responses
 WHERE session_id = '00000000-0000-0000-0000-0000000000e4';
 
+-------------------------------------------------------------------------------
+-- What a pack may cost to score (rule P1): residency.max_criterion_keywords,
+-- residency.max_question_expansions, and the fixed bounds of docs/rules.md
+-------------------------------------------------------------------------------
+-- The pack of the security report (a few hundred bytes): one criterion whose
+-- keywords, spelled out as patterns, ran for minutes and past 10 GB. It is
+-- refused where the cost is, with the criterion's path.
+SELECT '{"version": "1.0.0", "metadata": {"title": "T", "description": "D", "categories": ["A", "B", "C", "D", "E", "F", "G"]}, "questions": [{"id": "q", "category": "A", "prompt": "P", "expected_duration_s": 60, "evaluation_criteria": ["c [kw: a* a* a* a* a*, a0*, a1*, a2*, a3*, a4*, a5*, a6*, a7*, a8*, a9*, a10*, a11*, a12*, a13*, a14*, a15*, a16*, a17*, a18*, a19*]"]}]}' AS costly \gset
+SELECT octet_length(:'costly') AS bytes;
+INSERT INTO residency.content_packs (version, name, content, uploaded_by)
+VALUES ('1.0.0', 'Costly', :'costly', '00000000-0000-0000-0000-0000000000a1');
+\echo :SQLSTATE
+SELECT (residency.check_pack_text(:'costly', false)) -> 'errors' AS errors;
+-- more keywords in a criterion than residency.max_criterion_keywords (25)
+INSERT INTO residency.content_packs (version, name, content, uploaded_by)
+VALUES ('9.0.1', 'Many keywords',
+        jsonb_set(test_pack('9.0.1'), '{questions,0,evaluation_criteria}',
+                  jsonb_build_array('Names the risk [kw: ' || (SELECT string_agg('word' || i, ', ') FROM generate_series(1, 26) AS i) || ']')),
+        '00000000-0000-0000-0000-0000000000a1');
+\echo :SQLSTATE
+-- ... which a superuser may raise
+SET residency.max_criterion_keywords = 26;
+INSERT INTO residency.content_packs (version, name, content, uploaded_by)
+VALUES ('9.0.1', 'Many keywords',
+        jsonb_set(test_pack('9.0.1'), '{questions,0,evaluation_criteria}',
+                  jsonb_build_array('Names the risk [kw: ' || (SELECT string_agg('word' || i, ', ') FROM generate_series(1, 26) AS i) || ']')),
+        '00000000-0000-0000-0000-0000000000a1')
+RETURNING status;
+RESET residency.max_criterion_keywords;
+-- more criteria than a question may have (32), a keyword phrase of more than
+-- 8 words or 100 bytes
+INSERT INTO residency.content_packs (version, name, content, uploaded_by)
+VALUES ('9.0.2', 'Bounds',
+        jsonb_set(jsonb_set(test_pack('9.0.2'), '{questions,0,evaluation_criteria}',
+                            (SELECT jsonb_agg('Criterion ' || i) FROM generate_series(1, 33) AS i)),
+                  '{questions,1}', '{"id": "q2", "category": "Teamwork", "prompt": "Why?", "expected_duration_s": 60,
+                                     "evaluation_criteria": ["Long keywords [kw: one two three four five six seven eight nine]",
+                                                             "A long keyword [kw: antidisestablishmentarianism-antidisestablishmentarianism-antidisestablishmentarianism-antidisestablishmentarianism]"]}'),
+        '00000000-0000-0000-0000-0000000000a1');
+\echo :SQLSTATE
+-- A pack stored under a higher limit, scored once the limit is lower: the
+-- scorer refuses the question (PT413) rather than build an automaton past it.
+SET residency.max_question_expansions = 100000;
+INSERT INTO residency.content_packs (id, version, name, content, uploaded_by)
+VALUES ('00000000-0000-0000-0000-0000000000c9', '9.1.0', 'Wide prefixes',
+        jsonb_set(test_pack('9.1.0'), '{questions,0,evaluation_criteria}',
+                  jsonb_build_array('Names the risk [kw: ' || (SELECT string_agg('ab' || i || '*', ', ') FROM generate_series(1, 25) AS i) || ']',
+                                    'Names the rest [kw: ab*, ab* ab* ab*]')),
+        '00000000-0000-0000-0000-0000000000a1')
+RETURNING status;
+RESET residency.max_question_expansions;
+SELECT residency.score('00000000-0000-0000-0000-0000000000c9', 'q1', 'I named the risk.') IS NOT NULL AS scored;
+\echo :SQLSTATE
+SET residency.max_question_expansions = 100000;
+SELECT residency.score('00000000-0000-0000-0000-0000000000c9', 'q1', 'I named the risk.') IS NOT NULL AS scored;
+RESET residency.max_question_expansions;
+
 DROP FUNCTION test_pack(text, text);

@@ -136,6 +136,25 @@ SET content = small_pack('{"weights": {"Pace": 120, "Speed": 1}, "thresholds": {
 WHERE id = '00000000-0000-0000-0000-0000000000c2';
 \echo :SQLSTATE
 
+-- Sane bounds on the overrides: no check may decide the score. The pack of
+-- the security report weighted one always-passing check at 100% (every
+-- answer, "uh um like whatever" included, scored 100); each check now
+-- weighs at most 40% of the weights that count, for spoken and for typed
+-- answers, and caps stay below the PASS line (70).
+UPDATE residency.content_packs
+SET content = small_pack('{"weights": {"Length": 0, "Pace": 100, "Fillers": 0, "Wording": 0, "Ownership": 0, "Structure": 0, "Substance": 0}, "thresholds": {"Pace": {"zero_lo": 0, "pass_lo": 0, "ideal_lo": 0, "ideal_hi": 1000, "pass_hi": 1000, "zero_hi": 1000}}}')
+WHERE id = '00000000-0000-0000-0000-0000000000c2';
+\echo :SQLSTATE
+UPDATE residency.content_packs
+SET content = small_pack('{"kind_weights": {"motivation": {"Substance": 60}}, "thresholds": {"Structure": {"cap": 100}, "overall": {"empty_cap": 70, "short_words": 5000}}}')
+WHERE id = '00000000-0000-0000-0000-0000000000c2';
+\echo :SQLSTATE
+-- weights that share the score are accepted
+UPDATE residency.content_packs
+SET content = small_pack('{"weights": {"Fillers": 20, "Substance": 30}, "thresholds": {"Structure": {"cap": 69}}}')
+WHERE id = '00000000-0000-0000-0000-0000000000c2'
+RETURNING content #> '{rubric,weights}' AS weights;
+
 -- batch re-scoring is the backend's: service_role may call it, app users not
 BEGIN;
 SET LOCAL ROLE service_role;

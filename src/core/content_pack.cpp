@@ -37,10 +37,10 @@ const Question* ContentPack::find_question(std::string_view id) const
     return nullptr;
 }
 
-PackValidation validate_content_pack(const Json& content)
+PackValidation validate_content_pack(const Json& content, const Limits& limits)
 {
     PackValidation out;
-    check_content_pack(NlohmannView(content), out.problems, &out.pack);
+    check_content_pack(NlohmannView(content), limits, out.problems, &out.pack);
     if (auto r = content.find("rubric"); r != content.end() && r->is_object())
         out.pack.rubric = *r;
     return out;
@@ -60,7 +60,8 @@ PackValidation check_content_pack_text(std::string_view text, const Limits& limi
 {
     check_pack_size(text.size(), limits);
     ParsedJson parsed = parse_json_strict(text, limits, "content pack");
-    PackValidation v = validate_content_pack(parsed.value);
+    PackValidation v = validate_content_pack(parsed.value, limits);
+    release_json(parsed.value);
     // Problems the parser saw (duplicate keys, NUL) come first: they are
     // where the document itself is ambiguous.
     if (!parsed.problems.empty())

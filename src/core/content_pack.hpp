@@ -52,8 +52,9 @@ struct PackValidation {
 };
 
 // Rule P1 on a parsed document. Collects every problem rather than stopping
-// at the first, so that an author can fix a pack in one round.
-PackValidation validate_content_pack(const Json& content);
+// at the first, so that an author can fix a pack in one round. `limits`
+// bound what scoring the pack may cost (check_content_pack()).
+PackValidation validate_content_pack(const Json& content, const Limits& limits);
 
 // Limits, JSON syntax and P1 together: the whole check of an uploaded pack.
 // Problems P1 finds are returned, not thrown; the limits (PT413) and a text

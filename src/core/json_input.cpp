@@ -1,10 +1,13 @@
 #include "json_input.hpp"
 
 #include "error.hpp"
+#include "interrupt.hpp"
 #include "json_view.hpp"
 
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
+#include <iterator>
 #include <utility>
 
 namespace residency {
@@ -14,34 +17,39 @@ int json_nesting_depth(std::string_view text, int stop_above)
     int depth = 0;
     int deepest = 0;
     bool in_string = false;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        char c = text[i];
-        if (in_string) {
-            if (c == '\\')
-                ++i;  // skip the escaped character; \uXXXX digits are harmless
-            else if (c == '"')
-                in_string = false;
-            continue;
-        }
-        switch (c) {
-        case '"':
-            in_string = true;
-            break;
-        case '[':
-        case '{':
-            if (++depth > deepest) {
-                deepest = depth;
-                if (deepest > stop_above)
-                    return deepest;
+    constexpr std::size_t chunk = 64 * 1024;  // interrupts are polled once per chunk
+    for (std::size_t i = 0; i < text.size();) {
+        poll_interrupts();
+        const std::size_t end = text.size() - i > chunk ? i + chunk : text.size();
+        for (; i < end; ++i) {
+            char c = text[i];
+            if (in_string) {
+                if (c == '\\')
+                    ++i;  // skip the escaped character; \uXXXX digits are harmless
+                else if (c == '"')
+                    in_string = false;
+                continue;
             }
-            break;
-        case ']':
-        case '}':
-            if (depth > 0)
-                --depth;
-            break;
-        default:
-            break;
+            switch (c) {
+            case '"':
+                in_string = true;
+                break;
+            case '[':
+            case '{':
+                if (++depth > deepest) {
+                    deepest = depth;
+                    if (deepest > stop_above)
+                        return deepest;
+                }
+                break;
+            case ']':
+            case '}':
+                if (depth > 0)
+                    --depth;
+                break;
+            default:
+                break;
+            }
         }
     }
     return deepest;
@@ -62,6 +70,43 @@ bool is_identifier(std::string_view key)
     }
     return true;
 }
+
+// The text as nlohmann's parser reads it, one character at a time, polling
+// for interrupts once per 64 KiB read: the handler below also polls, but
+// one long string is one event however long it takes to read.
+class PollingReader {
+public:
+    using iterator_category = std::input_iterator_tag;
+    using value_type = char;
+    using difference_type = std::ptrdiff_t;
+    using pointer = const char*;
+    using reference = const char&;
+
+    explicit PollingReader(const char* p) : p_(p) {}
+    const char& operator*() const { return *p_; }
+    PollingReader& operator++()
+    {
+        ++p_;
+        if (--left_ == 0) {
+            left_ = every;
+            poll_interrupts();
+        }
+        return *this;
+    }
+    PollingReader operator++(int)
+    {
+        PollingReader before = *this;
+        ++*this;
+        return before;
+    }
+    bool operator==(const PollingReader& o) const { return p_ == o.p_; }
+    bool operator!=(const PollingReader& o) const { return p_ != o.p_; }
+
+private:
+    static constexpr std::uint32_t every = 64 * 1024;
+    const char* p_;
+    std::uint32_t left_ = every;
+};
 
 // Builds the document like nlohmann's own DOM parser, and records what
 // strict input forbids. The path of a value is spelled out only for a
@@ -94,6 +139,7 @@ public:
 
     bool key(string_t& k) override
     {
+        tick();
         Frame& f = stack_.back();
         auto& object = f.value->get_ref<Json::object_t&>();
         auto [slot, inserted] = object.emplace(std::move(k), nullptr);
@@ -159,14 +205,23 @@ private:
         return &f.value->back();
     }
 
+    // Interrupts are polled once per 4096 events.
+    void tick()
+    {
+        if (++events_ % 4096 == 0)
+            poll_interrupts();
+    }
+
     bool put(Json&& v)
     {
+        tick();
         place(std::move(v));
         return true;
     }
 
     bool open(Json&& container)
     {
+        tick();
         Json* where = place(std::move(container));
         // an array's index counts the values already placed; step back to
         // the container itself while it is being read
@@ -186,6 +241,7 @@ private:
 
     Json& root_;
     std::vector<Frame> stack_;
+    std::uint32_t events_ = 0;
 };
 
 }  // namespace
@@ -225,7 +281,8 @@ ParsedJson parse_json_strict(std::string_view text, const Limits& limits, std::s
 
     ParsedJson out;
     StrictSax sax(out.value);
-    bool ok = Json::sax_parse(text.begin(), text.end(), &sax, nlohmann::detail::input_format_t::json,
+    bool ok = Json::sax_parse(PollingReader(text.data()), PollingReader(text.data() + text.size()), &sax,
+                              nlohmann::detail::input_format_t::json,
                               /*strict=*/true);
     if (!ok) {
         if (sax.overflow)
@@ -237,6 +294,30 @@ ParsedJson parse_json_strict(std::string_view text, const Limits& limits, std::s
     }
     out.problems = std::move(sax.problems);
     return out;
+}
+
+void release_json(Json& document)
+{
+    // Iteratively: each container is emptied of its containers (moved onto
+    // the stack) and then freed with its scalars.
+    std::vector<Json> pending;
+    pending.push_back(std::move(document));
+    document = nullptr;
+    for (std::size_t freed = 1; !pending.empty(); ++freed) {
+        if (freed % 1024 == 0)
+            poll_interrupts();
+        Json v = std::move(pending.back());
+        pending.pop_back();
+        if (v.is_array()) {
+            for (Json& child : v)
+                if (child.is_structured())
+                    pending.push_back(std::move(child));
+        } else if (v.is_object()) {
+            for (auto& member : v.items())
+                if (member.value().is_structured())
+                    pending.push_back(std::move(member.value()));
+        }
+    }
 }
 
 const char* json_type_name(JsonType type)

@@ -1,222 +1,466 @@
 #include "phrase_matcher.hpp"
 
+#include "error.hpp"
+#include "interrupt.hpp"
+
 #include <algorithm>
-#include <deque>
 
 namespace residency {
 
-int PhraseMatcher::add(std::string_view phrase)
+namespace {
+
+// a * b and a + b, stopping at the largest value instead of wrapping.
+std::uint64_t saturating_mul(std::uint64_t a, std::uint64_t b)
 {
-    std::vector<Element> elements;
-    std::size_t i = 0;
-    while (i < phrase.size()) {
-        while (i < phrase.size() && phrase[i] == ' ')
-            ++i;
-        std::size_t j = i;
-        while (j < phrase.size() && phrase[j] != ' ')
-            ++j;
-        if (j > i) {
-            std::string_view w = phrase.substr(i, j - i);
-            bool prefix = w.size() > 1 && w.back() == '*';
-            if (prefix)
-                w.remove_suffix(1);
-            elements.push_back({std::string(w), prefix});
-        }
-        i = j;
-    }
-    if (elements.empty())
-        return -1;
-    compiled_ = false;
-    phrases_.push_back(std::move(elements));
-    return static_cast<int>(phrases_.size() - 1);
+    if (a != 0 && b > PhraseMatcher::unlimited / a)
+        return PhraseMatcher::unlimited;
+    return a * b;
+}
+std::uint64_t saturating_add(std::uint64_t a, std::uint64_t b)
+{
+    return b > PhraseMatcher::unlimited - a ? PhraseMatcher::unlimited : a + b;
 }
 
-std::uint32_t PhraseMatcher::intern(const Element& e)
+// How often the build loops poll for interrupts: every this many steps
+// (each a hash probe or a few array writes, a few ns).
+constexpr std::uint32_t poll_every = 4096;
+
+// The children of the automaton's nodes while it is built: (node, symbol)
+// -> child, open addressing with linear probing. Node 0 (the root) is never
+// a key, so key 0 marks an empty slot.
+class EdgeTable {
+public:
+    EdgeTable() : keys_(1024, 0), values_(1024, 0) {}
+
+    std::uint32_t find(std::uint32_t node, std::uint32_t symbol) const
+    {
+        const std::uint64_t key = pack(node, symbol);
+        for (std::size_t i = slot(key);; i = (i + 1) & mask()) {
+            if (keys_[i] == key)
+                return values_[i];
+            if (keys_[i] == 0)
+                return 0;
+        }
+    }
+    void insert(std::uint32_t node, std::uint32_t symbol, std::uint32_t child)
+    {
+        if (2 * (size_ + 1) > keys_.size())
+            grow();
+        place(pack(node, symbol), child);
+        ++size_;
+    }
+
+private:
+    static std::uint64_t pack(std::uint32_t node, std::uint32_t symbol)
+    {
+        return static_cast<std::uint64_t>(node) << 32 | symbol;
+    }
+    std::size_t mask() const { return keys_.size() - 1; }
+    std::size_t slot(std::uint64_t key) const
+    {
+        key ^= key >> 31;  // splitmix64's finaliser
+        key *= 0x7fb5d329728ea185u;
+        key ^= key >> 27;
+        key *= 0x81dadef4bc2dd44du;
+        key ^= key >> 33;
+        return static_cast<std::size_t>(key) & mask();
+    }
+    void place(std::uint64_t key, std::uint32_t value)
+    {
+        std::size_t i = slot(key);
+        while (keys_[i] != 0)
+            i = (i + 1) & mask();
+        keys_[i] = key;
+        values_[i] = value;
+    }
+    void grow()
+    {
+        std::vector<std::uint64_t> keys(2 * keys_.size(), 0);
+        std::vector<std::uint32_t> values(2 * values_.size(), 0);
+        keys.swap(keys_);
+        values.swap(values_);
+        for (std::size_t i = 0; i < keys.size(); ++i)
+            if (keys[i] != 0)
+                place(keys[i], values[i]);
+    }
+
+    std::vector<std::uint64_t> keys_;
+    std::vector<std::uint32_t> values_;
+    std::size_t size_ = 0;
+};
+
+[[noreturn]] void throw_too_costly(std::uint64_t expansions, std::uint64_t limit)
+{
+    std::string figure = expansions == PhraseMatcher::unlimited ? "more than " + std::to_string(expansions - 1)
+                                                                : std::to_string(expansions);
+    throw Error(sqlstate::payload_too_large, "question too costly to score",
+                "Its phrase automaton (the rubric's lexicons and structure cues and the question's criteria "
+                "keywords, with every prefix spelled out) would hold " +
+                    figure + " patterns; the limit is " + std::to_string(limit) +
+                    " (residency.max_question_expansions).",
+                "Use fewer prefix keywords (words ending in *) in the question's evaluation criteria, or ask an "
+                "administrator to raise residency.max_question_expansions.");
+}
+
+}  // namespace
+
+int PhraseMatcher::add(std::string_view phrase)
+{
+    const std::size_t before = elements_.size();
+    for_each_word(phrase, [&](std::string_view w, bool prefix) { elements_.push_back({std::string(w), prefix}); });
+    if (elements_.size() == before)
+        return -1;
+    compiled_ = false;
+    prepared_ = false;
+    phrase_end_.push_back(static_cast<std::uint32_t>(elements_.size()));
+    return static_cast<int>(phrase_end_.size() - 1);
+}
+
+std::uint32_t PhraseMatcher::intern(Element& e)
 {
     auto& table = e.prefix ? prefixes_ : words_;
     auto [it, inserted] = table.emplace(std::string_view(e.word), next_symbol_);
-    if (inserted)
+    if (inserted) {
+        add_chars(e.word, next_symbol_, e.prefix);
         ++next_symbol_;
+    }
+    e.symbol = it->second;
     return it->second;
-}
-
-std::uint32_t PhraseMatcher::child(std::uint32_t node, std::uint32_t symbol) const
-{
-    if (node == 0 && !root_next_.empty())
-        return symbol < root_next_.size() ? root_next_[symbol] : 0;
-    const auto& next = nodes_[node].next;
-    auto it = std::lower_bound(next.begin(), next.end(), std::make_pair(symbol, std::uint32_t{0}));
-    return it != next.end() && it->first == symbol ? it->second : 0;
-}
-
-void PhraseMatcher::insert(const std::vector<std::uint32_t>& symbols, std::uint32_t pattern)
-{
-    std::uint32_t node = 0;
-    for (std::uint32_t s : symbols) {
-        std::uint32_t c = child(node, s);
-        if (c == 0) {
-            c = static_cast<std::uint32_t>(nodes_.size());
-            Node n;
-            n.depth = nodes_[node].depth + 1;
-            nodes_.push_back(std::move(n));
-            auto& next = nodes_[node].next;
-            next.insert(std::lower_bound(next.begin(), next.end(), std::make_pair(s, std::uint32_t{0})),
-                        std::make_pair(s, c));
-        }
-        node = c;
-    }
-    auto& out = nodes_[node].outputs;
-    if (std::find(out.begin(), out.end(), pattern) == out.end())
-        out.push_back(pattern);
-}
-
-void PhraseMatcher::compile()
-{
-    words_.clear();
-    prefixes_.clear();
-    next_symbol_ = 1;
-    for (const auto& p : phrases_)
-        for (const Element& e : p)
-            intern(e);
-    max_prefix_ = 0;
-    for (const auto& [prefix, symbol] : prefixes_)
-        max_prefix_ = std::max(max_prefix_, prefix.size());
-    chars_.assign(1, CharNode{});
-    std::fill(std::begin(char_root_), std::end(char_root_), 0u);
-    for (const auto& [word, symbol] : words_)
-        add_chars(word, symbol, false);
-    for (const auto& [prefix, symbol] : prefixes_)
-        add_chars(prefix, symbol, true);
-
-    // What each prefix element may see as a token's symbol: the prefix
-    // itself, every longer prefix and every lexicon word it starts.
-    auto alternatives = [&](const Element& e) {
-        std::vector<std::uint32_t> alts;
-        if (!e.prefix) {
-            alts.push_back(words_.at(e.word));
-            return alts;
-        }
-        alts.push_back(prefixes_.at(e.word));
-        for (const auto& [p, s] : prefixes_)
-            if (p.size() > e.word.size() && p.compare(0, e.word.size(), e.word) == 0)
-                alts.push_back(s);
-        for (const auto& [w, s] : words_)
-            if (w.size() >= e.word.size() && w.compare(0, e.word.size(), e.word) == 0)
-                alts.push_back(s);
-        std::sort(alts.begin(), alts.end());
-        return alts;
-    };
-
-    nodes_.assign(1, Node{});
-    root_next_.clear();  // child() must not use the previous automaton's root
-    // Symbols are assigned in phrase order, so they do not depend on the
-    // hash tables' iteration order: the automaton is the same every time.
-    for (std::uint32_t p = 0; p < phrases_.size(); ++p) {
-        std::vector<std::vector<std::uint32_t>> choices;
-        for (const Element& e : phrases_[p])
-            choices.push_back(alternatives(e));
-        // every combination (phrases are short; prefixes rarely collide)
-        std::vector<std::size_t> pick(choices.size(), 0);
-        while (true) {
-            std::vector<std::uint32_t> symbols;
-            for (std::size_t k = 0; k < choices.size(); ++k)
-                symbols.push_back(choices[k][pick[k]]);
-            insert(symbols, p);
-            std::size_t k = 0;
-            while (k < pick.size() && ++pick[k] == choices[k].size())
-                pick[k++] = 0;
-            if (k == pick.size())
-                break;
-        }
-    }
-
-    // the root is visited at almost every word: index its children
-    root_next_.assign(next_symbol_, 0);
-    for (auto [sym, c] : nodes_[0].next)
-        root_next_[sym] = c;
-
-    // failure links, breadth first
-    std::deque<std::uint32_t> queue;
-    for (auto& [s, c] : nodes_[0].next) {
-        nodes_[c].fail = 0;
-        queue.push_back(c);
-    }
-    while (!queue.empty()) {
-        std::uint32_t n = queue.front();
-        queue.pop_front();
-        for (auto [s, c] : nodes_[n].next) {
-            std::uint32_t f = nodes_[n].fail;
-            while (f != 0 && child(f, s) == 0)
-                f = nodes_[f].fail;
-            std::uint32_t target = child(f, s);
-            nodes_[c].fail = target != c ? target : 0;
-            std::uint32_t fl = nodes_[c].fail;
-            nodes_[c].output_link = !nodes_[fl].outputs.empty() ? fl : nodes_[fl].output_link;
-            queue.push_back(c);
-        }
-    }
-    flatten();
-    compiled_ = true;
-}
-
-void PhraseMatcher::flatten()
-{
-    flat_chars_.clear();
-    char_labels_.clear();
-    char_targets_.clear();
-    for (const CharNode& c : chars_) {
-        flat_chars_.push_back({static_cast<std::uint32_t>(char_labels_.size()),
-                               static_cast<std::uint32_t>(c.next.size()), c.word, c.prefix});
-        for (auto [label, target] : c.next) {
-            char_labels_.push_back(label);
-            char_targets_.push_back(target);
-        }
-    }
-    flat_nodes_.clear();
-    edge_symbols_.clear();
-    edge_targets_.clear();
-    outputs_.clear();
-    for (const Node& n : nodes_) {
-        flat_nodes_.push_back({static_cast<std::uint32_t>(edge_symbols_.size()),
-                               static_cast<std::uint32_t>(n.next.size()), n.fail, n.output_link,
-                               static_cast<std::uint32_t>(outputs_.size()),
-                               static_cast<std::uint32_t>(n.outputs.size()), n.depth});
-        for (auto [symbol, target] : n.next) {
-            edge_symbols_.push_back(symbol);
-            edge_targets_.push_back(target);
-        }
-        outputs_.insert(outputs_.end(), n.outputs.begin(), n.outputs.end());
-    }
-    // the build structures are not read again (compile() starts afresh):
-    // a backend keeps one matcher per question it scored
-    std::vector<CharNode>().swap(chars_);
-    std::vector<Node>().swap(nodes_);
 }
 
 void PhraseMatcher::add_chars(std::string_view text, std::uint32_t symbol, bool prefix)
 {
     std::uint32_t node = 0;
     for (std::size_t i = 0; i < text.size(); ++i) {
-        unsigned char c = static_cast<unsigned char>(text[i]);
-        std::uint32_t next = 0;
-        if (node == 0) {
-            next = char_root_[c];
-        } else {
-            for (const auto& [ch, n] : chars_[node].next)
-                if (ch == c)
-                    next = n;
-        }
+        const auto c = static_cast<unsigned char>(text[i]);
+        std::uint32_t next = node == 0 ? char_root_[c] : chars_[node].child;
+        if (node != 0)
+            while (next != 0 && chars_[next].label != c)
+                next = chars_[next].sibling;
         if (next == 0) {
             next = static_cast<std::uint32_t>(chars_.size());
-            chars_.push_back(CharNode{});
-            if (node == 0)
+            CharNode n;
+            n.label = c;
+            if (node == 0) {
                 char_root_[c] = next;
-            else
-                chars_[node].next.emplace_back(c, next);
+            } else {
+                n.sibling = chars_[node].child;
+                chars_[node].child = next;
+            }
+            chars_.push_back(n);
         }
         node = next;
     }
     (prefix ? chars_[node].prefix : chars_[node].word) = symbol;
+    if (char_of_.size() <= symbol)
+        char_of_.resize(symbol + 1, 0);
+    char_of_[symbol] = node;
+}
+
+void PhraseMatcher::number_vocabulary()
+{
+    // Depth first over the character trie: a node's own symbols, then its
+    // subtree's, so every subtree's symbols are one range. The stack holds
+    // nodes to enter, and nodes to leave (marked by the top bit).
+    constexpr std::uint32_t leave = std::uint32_t{1} << 31;
+    alternatives_.clear();
+    alternatives_.reserve(next_symbol_);
+    std::vector<std::uint32_t> stack;
+    for (int b = 255; b >= 0; --b)
+        if (char_root_[b] != 0)
+            stack.push_back(char_root_[b]);
+    std::uint32_t steps = 0;
+    while (!stack.empty()) {
+        if (++steps % poll_every == 0)
+            poll_interrupts();
+        const std::uint32_t v = stack.back();
+        stack.pop_back();
+        if (v & leave) {
+            chars_[v & ~leave].last = static_cast<std::uint32_t>(alternatives_.size());
+            continue;
+        }
+        CharNode& c = chars_[v];
+        c.first = static_cast<std::uint32_t>(alternatives_.size());
+        if (c.word)
+            alternatives_.push_back(c.word);
+        if (c.prefix)
+            alternatives_.push_back(c.prefix);
+        stack.push_back(v | leave);
+        for (std::uint32_t child = c.child; child != 0; child = chars_[child].sibling)
+            stack.push_back(child);
+    }
+}
+
+std::uint32_t PhraseMatcher::alternatives_first(const Element& e) const
+{
+    return chars_[char_of_[e.symbol]].first;
+}
+
+std::uint32_t PhraseMatcher::alternatives_count(const Element& e) const
+{
+    if (!e.prefix)
+        return 1;
+    const CharNode& c = chars_[char_of_[e.symbol]];
+    return c.last - c.first;
+}
+
+void PhraseMatcher::prepare()
+{
+    words_.clear();
+    prefixes_.clear();
+    next_symbol_ = 1;
+    chars_.assign(1, CharNode{});
+    std::fill(std::begin(char_root_), std::end(char_root_), 0u);
+    char_of_.assign(1, 0);
+    // Symbols are assigned in phrase order, so they do not depend on the
+    // hash tables' iteration order: the automaton is the same every time.
+    for (std::size_t k = 0; k < elements_.size(); ++k) {
+        if (k % poll_every == poll_every - 1)
+            poll_interrupts();
+        intern(elements_[k]);
+    }
+    number_vocabulary();
+    phrase_expansions_.assign(phrase_end_.size(), 0);
+    expansions_ = 0;
+    for (std::size_t p = 0, k = 0; p < phrase_end_.size(); ++p) {
+        std::uint64_t product = 1;
+        for (; k < phrase_end_[p]; ++k)
+            product = saturating_mul(product, alternatives_count(elements_[k]));
+        phrase_expansions_[p] = product;
+        expansions_ = saturating_add(expansions_, product);
+    }
+    prepared_ = true;
+}
+
+std::uint64_t PhraseMatcher::expansions()
+{
+    if (!prepared_ && !compiled_)
+        prepare();
+    return expansions_;
+}
+
+std::uint64_t PhraseMatcher::expansions(std::uint32_t pattern)
+{
+    if (!prepared_ && !compiled_)
+        prepare();
+    return pattern < phrase_expansions_.size() ? phrase_expansions_[pattern] : 0;
+}
+
+void PhraseMatcher::compile(std::uint64_t max_expansions)
+{
+    if (!prepared_)
+        prepare();
+    if (expansions_ > max_expansions || expansions_ == unlimited)
+        throw_too_costly(expansions_, max_expansions);
+    build();
+    flatten_chars();
+    release_build_state();
+    compiled_ = true;
+}
+
+void PhraseMatcher::build()
+{
+    // The trie of every pattern, one node per distinct sequence of symbols
+    // that begins a pattern. Node 0 is the root.
+    std::vector<std::uint32_t> parent(1, 0), label(1, 0), depth(1, 0);
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> ends;  // (node, pattern), patterns in increasing order
+    EdgeTable edges;
+    root_next_.assign(next_symbol_, 0);
+    std::uint32_t steps = 0;
+    auto child = [&](std::uint32_t node, std::uint32_t symbol) -> std::uint32_t {
+        return node == 0 ? root_next_[symbol] : edges.find(node, symbol);
+    };
+    auto child_or_new = [&](std::uint32_t node, std::uint32_t symbol) -> std::uint32_t {
+        if (++steps % poll_every == 0)
+            poll_interrupts();
+        if (std::uint32_t c = child(node, symbol))
+            return c;
+        if (parent.size() >= std::numeric_limits<std::uint32_t>::max())
+            throw_too_costly(unlimited, unlimited - 1);
+        const auto c = static_cast<std::uint32_t>(parent.size());
+        parent.push_back(node);
+        label.push_back(symbol);
+        depth.push_back(depth[node] + 1);
+        if (node == 0)
+            root_next_[symbol] = c;
+        else
+            edges.insert(node, symbol, c);
+        return c;
+    };
+
+    // Every combination of each phrase's alternatives, walked as a tree so
+    // that combinations sharing their first symbols share those steps.
+    std::vector<const std::uint32_t*> alts;
+    std::vector<std::uint32_t> count, pick, at;
+    for (std::uint32_t p = 0; p < phrase_end_.size(); ++p) {
+        const Element* phrase = elements_.data() + (p == 0 ? 0 : phrase_end_[p - 1]);
+        const std::size_t m = elements_.data() + phrase_end_[p] - phrase;
+        alts.resize(m);
+        count.resize(m);
+        for (std::size_t k = 0; k < m; ++k) {
+            const Element& e = phrase[k];
+            alts[k] = e.prefix ? alternatives_.data() + alternatives_first(e) : &e.symbol;
+            count[k] = alternatives_count(e);
+        }
+        pick.assign(m, 0);    // the alternative chosen at each depth
+        at.assign(m + 1, 0);  // at[k]: the node reached by the first k choices
+        std::size_t k = 0;
+        while (true) {
+            if (pick[k] == count[k]) {
+                if (k == 0)
+                    break;
+                ++pick[--k];
+                continue;
+            }
+            std::uint32_t c = child_or_new(at[k], alts[k][pick[k]]);
+            if (k + 1 == m) {
+                ends.emplace_back(c, p);
+                ++pick[k];
+            } else {
+                at[k + 1] = c;
+                pick[++k] = 0;
+            }
+        }
+    }
+    const std::size_t n = parent.size();
+
+    // Children side by side, sorted by symbol: bucketed by symbol, then
+    // (stably) by parent.
+    std::vector<std::uint32_t> by_symbol_start(next_symbol_ + 1, 0);
+    for (std::size_t c = 1; c < n; ++c)
+        ++by_symbol_start[label[c] + 1];
+    for (std::size_t s = 0; s < next_symbol_; ++s)
+        by_symbol_start[s + 1] += by_symbol_start[s];
+    std::vector<std::uint32_t> by_symbol(n > 0 ? n - 1 : 0);
+    for (std::size_t c = 1; c < n; ++c)
+        by_symbol[by_symbol_start[label[c]]++] = static_cast<std::uint32_t>(c);
+    std::vector<std::uint32_t> first(n + 1, 0);
+    for (std::size_t c = 1; c < n; ++c)
+        ++first[parent[c] + 1];
+    for (std::size_t v = 0; v < n; ++v)
+        first[v + 1] += first[v];
+    edge_symbols_.assign(n > 0 ? n - 1 : 0, 0);
+    edge_targets_.assign(n > 0 ? n - 1 : 0, 0);
+    {
+        std::vector<std::uint32_t> fill(first.begin(), first.end() - 1);
+        for (std::uint32_t c : by_symbol) {
+            std::uint32_t slot = fill[parent[c]]++;
+            edge_symbols_[slot] = label[c];
+            edge_targets_[slot] = c;
+        }
+    }
+    std::vector<std::uint32_t>().swap(by_symbol);
+    std::vector<std::uint32_t>().swap(by_symbol_start);
+
+    // Patterns ending at each node, in the order they were added.
+    std::vector<std::uint32_t> outputs_first(n + 1, 0);
+    for (const auto& [node, pattern] : ends)
+        ++outputs_first[node + 1];
+    for (std::size_t v = 0; v < n; ++v)
+        outputs_first[v + 1] += outputs_first[v];
+    outputs_.assign(ends.size(), 0);
+    {
+        std::vector<std::uint32_t> fill(outputs_first.begin(), outputs_first.end() - 1);
+        for (const auto& [node, pattern] : ends)
+            outputs_[fill[node]++] = pattern;
+    }
+    std::vector<std::pair<std::uint32_t, std::uint32_t>>().swap(ends);
+
+    // Failure links, breadth first (a node's fail is shallower than it).
+    std::vector<std::uint32_t> fail(n, 0), output_link(n, 0);
+    std::vector<std::uint32_t> order;
+    order.reserve(n);
+    order.push_back(0);
+    for (std::size_t i = 0; i < order.size(); ++i) {
+        if (i % poll_every == poll_every - 1)
+            poll_interrupts();
+        const std::uint32_t v = order[i];
+        for (std::uint32_t e = first[v]; e < first[v + 1]; ++e) {
+            const std::uint32_t c = edge_targets_[e];
+            order.push_back(c);
+            if (v == 0)
+                continue;  // depth 1: fail to the root
+            const std::uint32_t s = edge_symbols_[e];
+            std::uint32_t f = fail[v];
+            while (f != 0 && child(f, s) == 0)
+                f = fail[f];
+            std::uint32_t target = child(f, s);
+            fail[c] = target != c ? target : 0;
+            std::uint32_t fl = fail[c];
+            output_link[c] = outputs_first[fl + 1] > outputs_first[fl] ? fl : output_link[fl];
+        }
+    }
+
+    // The most matches one symbol can report: the outputs along a node's
+    // output links (each shallower than the node: already summed).
+    max_outputs_ = 0;
+    {
+        std::vector<std::uint32_t> chain(n, 0);
+        for (std::uint32_t v : order) {
+            chain[v] = outputs_first[v + 1] - outputs_first[v] + (output_link[v] ? chain[output_link[v]] : 0);
+            max_outputs_ = std::max<std::size_t>(max_outputs_, chain[v]);
+        }
+    }
+    flat_nodes_.resize(n);
+    for (std::size_t v = 0; v < n; ++v)
+        flat_nodes_[v] = {first[v],       first[v + 1] - first[v], fail[v],
+                          output_link[v], outputs_first[v],        outputs_first[v + 1] - outputs_first[v],
+                          depth[v]};
+}
+
+void PhraseMatcher::flatten_chars()
+{
+    flat_chars_.clear();
+    char_labels_.clear();
+    char_targets_.clear();
+    flat_chars_.reserve(chars_.size());
+    char_labels_.resize(chars_.size() > 0 ? chars_.size() - 1 : 0);
+    char_targets_.resize(char_labels_.size());
+    std::uint32_t first = 0;
+    for (const CharNode& c : chars_) {
+        std::uint32_t count = 0;
+        for (std::uint32_t child = c.child; child != 0; child = chars_[child].sibling)
+            ++count;
+        // in the order the children were added (the list is newest first)
+        std::uint32_t at = first + count;
+        for (std::uint32_t child = c.child; child != 0; child = chars_[child].sibling) {
+            --at;
+            char_labels_[at] = chars_[child].label;
+            char_targets_[at] = child;
+        }
+        flat_chars_.push_back({first, count, c.word, c.prefix});
+        first += count;
+    }
+    char_labels_.resize(first);  // the root's children are in char_root_, not here
+    char_targets_.resize(first);
+}
+
+void PhraseMatcher::release_build_state()
+{
+    // The build structures are not read again (compile() starts afresh):
+    // a backend keeps one matcher per question it scored.
+    std::vector<CharNode>().swap(chars_);
+    std::vector<std::uint32_t>().swap(char_of_);
+    std::vector<std::uint32_t>().swap(alternatives_);
+    std::unordered_map<std::string_view, std::uint32_t>().swap(words_);
+    std::unordered_map<std::string_view, std::uint32_t>().swap(prefixes_);
+    prepared_ = false;
+}
+
+std::size_t PhraseMatcher::memory_bytes() const
+{
+    std::size_t bytes = sizeof(*this);
+    bytes += elements_.capacity() * sizeof(Element) + phrase_end_.capacity() * sizeof(std::uint32_t);
+    for (const Element& e : elements_)
+        if (e.word.capacity() > 15)  // beyond the short-string buffer
+            bytes += e.word.capacity() + 1;
+    bytes += phrase_expansions_.capacity() * sizeof(std::uint64_t);
+    bytes += root_next_.capacity() * sizeof(std::uint32_t);
+    bytes += flat_chars_.capacity() * sizeof(FlatChar);
+    bytes += char_labels_.capacity() + char_targets_.capacity() * sizeof(std::uint32_t);
+    bytes += flat_nodes_.capacity() * sizeof(FlatNode);
+    bytes += (edge_symbols_.capacity() + edge_targets_.capacity() + outputs_.capacity()) * sizeof(std::uint32_t);
+    return bytes;
 }
 
 std::uint32_t PhraseMatcher::symbol(std::string_view token) const
@@ -245,28 +489,88 @@ std::uint32_t PhraseMatcher::symbol(std::string_view token) const
     return flat_chars_[node].word != 0 ? flat_chars_[node].word : longest_prefix;
 }
 
-void PhraseMatcher::find(const std::vector<std::uint32_t>& symbols, std::vector<Match>& out) const
+namespace {
+
+// The child of a node with many children (one prefix standing for many
+// words), by bisection without branches: out of find()'s loop, which scans
+// the usual few (a scan of a few dozen beats mispredicted halvings).
+[[gnu::noinline]] std::uint32_t wide_child(const std::uint32_t* symbols, const std::uint32_t* targets,
+                                           std::uint32_t count, std::uint32_t s)
 {
-    // The child of `node` by symbol `s`, 0 when none; the root's children
-    // are indexed, the others' few and scanned.
-    auto step = [&](std::uint32_t node, std::uint32_t s) -> std::uint32_t {
-        if (node == 0)
-            return s < root_next_.size() ? root_next_[s] : 0;
-        const FlatNode& at = flat_nodes_[node];
-        for (std::uint32_t k = at.first; k < at.first + at.count; ++k)
-            if (edge_symbols_[k] == s)
-                return edge_targets_[k];
-        return 0;
-    };
+    const std::uint32_t* base = symbols;
+    for (std::uint32_t n = count; n > 1;) {
+        const std::uint32_t half = n / 2;
+        base = base[half] <= s ? base + half : base;
+        n -= half;
+    }
+    return *base == s ? targets[base - symbols] : 0;
+}
+
+constexpr std::uint32_t scan_max = 64;  // children scanned; more are bisected
+
+}  // namespace
+
+inline std::uint32_t PhraseMatcher::child_of(std::uint32_t node, std::uint32_t s) const
+{
+    // The root's children are indexed, the others' few and scanned (many:
+    // bisected).
+    if (node == 0)
+        return s < root_next_.size() ? root_next_[s] : 0;
+    const FlatNode& at = flat_nodes_[node];
+    if (at.count > scan_max)
+        return wide_child(edge_symbols_.data() + at.first, edge_targets_.data() + at.first, at.count, s);
+    for (std::uint32_t k = at.first; k < at.first + at.count; ++k)
+        if (edge_symbols_[k] == s)
+            return edge_targets_[k];
+    return 0;
+}
+
+bool PhraseMatcher::find(const std::vector<std::uint32_t>& symbols, std::vector<Match>& out, std::size_t max_out) const
+{
+    // In chunks of symbols, polling for interrupts before each. A symbol
+    // adds at most max_outputs_ matches, so a chunk is kept short enough
+    // that `out` cannot pass max_out within it (nor grow by much more than
+    // 64K matches), and the bound is checked per chunk; only when fewer
+    // than max_outputs_ may still be added is it checked per match
+    // (scan_checked()).
     std::uint32_t node = 0;
-    for (std::uint32_t i = 0; i < symbols.size(); ++i) {
+    const auto n = static_cast<std::uint32_t>(symbols.size());
+    for (std::uint32_t i = 0; i < n;) {
+        poll_interrupts();
+        const std::size_t room = max_out > out.size() ? max_out - out.size() : 0;
+        const std::size_t most = std::max<std::size_t>(max_outputs_, 1);
+        const std::size_t fit = room / most;  // symbols that surely fit
+        const bool last = fit == 0;           // fewer than max_outputs_ may still be added: check each
+        // at most 1024 symbols, and at most about 64K matches, per chunk
+        const std::size_t per_chunk = std::clamp<std::size_t>(65536 / most, 1, 1024);
+        const auto chunk = static_cast<std::uint32_t>(last ? per_chunk : std::min(fit, per_chunk));
+        const std::uint32_t end = n - i > chunk ? i + chunk : n;
+        if (last) {
+            if (!scan_checked(symbols.data(), i, end, node, out, max_out))
+                return false;
+        } else {
+            scan(symbols.data(), i, end, node, out);
+        }
+        i = end;
+    }
+    return true;
+}
+
+// The automaton over symbols[i, end), from state `node_io` (and back into
+// it). Kept apart from find(), whose chunking otherwise made this, the loop
+// every answer runs, measurably slower.
+void PhraseMatcher::scan(const std::uint32_t* symbols, std::uint32_t i, std::uint32_t end, std::uint32_t& node_io,
+                         std::vector<Match>& out) const
+{
+    std::uint32_t node = node_io;
+    for (; i < end; ++i) {
         std::uint32_t s = symbols[i];
         if (s == 0) {  // a word of no pattern: no pattern goes on through it
             node = 0;
             continue;
         }
         std::uint32_t next;
-        while ((next = step(node, s)) == 0 && node != 0)
+        while ((next = child_of(node, s)) == 0 && node != 0)
             node = flat_nodes_[node].fail;
         node = next;
         for (std::uint32_t o = node; o != 0; o = flat_nodes_[o].output_link) {
@@ -275,6 +579,35 @@ void PhraseMatcher::find(const std::vector<std::uint32_t>& symbols, std::vector<
                 out.push_back({i + 1 - at.depth, at.depth, outputs_[at.outputs_first + k]});
         }
     }
+    node_io = node;
+}
+
+// scan(), stopping (false) where `out` would pass max_out.
+bool PhraseMatcher::scan_checked(const std::uint32_t* symbols, std::uint32_t i, std::uint32_t end,
+                                 std::uint32_t& node_io, std::vector<Match>& out, std::size_t max_out) const
+{
+    std::uint32_t node = node_io;
+    for (; i < end; ++i) {
+        std::uint32_t s = symbols[i];
+        if (s == 0) {
+            node = 0;
+            continue;
+        }
+        std::uint32_t next;
+        while ((next = child_of(node, s)) == 0 && node != 0)
+            node = flat_nodes_[node].fail;
+        node = next;
+        for (std::uint32_t o = node; o != 0; o = flat_nodes_[o].output_link) {
+            const FlatNode& at = flat_nodes_[o];
+            for (std::uint32_t k = 0; k < at.outputs_count; ++k) {
+                if (out.size() >= max_out)
+                    return false;
+                out.push_back({i + 1 - at.depth, at.depth, outputs_[at.outputs_first + k]});
+            }
+        }
+    }
+    node_io = node;
+    return true;
 }
 
 }  // namespace residency

@@ -547,6 +547,9 @@ namespace rubric_check {
 
 const std::vector<Section>& threshold_sections()
 {
+    // Caps hold a score below the PASS line (70), or they would cap nothing
+    // a FLAG did not already; "short" must stay short.
+    constexpr double max_cap = 69, max_short_words = 200;
     static const std::vector<Section> sections = {
         {"Length",
          {{"zero_lo", 0, 100, false},
@@ -577,7 +580,7 @@ const std::vector<Section>& threshold_sections()
          {{"ideal", 0, 100, false},
           {"pass", 0, 100, false},
           {"zero", 0, 100, false},
-          {"flagged_term_cap", 0, 100, true}}},
+          {"flagged_term_cap", 0, max_cap, true}}},
         {"Ownership",
          {{"zero", 0, 1, false},
           {"pass", 0, 1, false},
@@ -586,14 +589,15 @@ const std::vector<Section>& threshold_sections()
           {"min_actions", 0, 100, true},
           {"plan_min_frames", 1, 100, true},
           {"max_you_per_100_words", 0, 100, false},
-          {"cap", 0, 100, true}}},
-        {"Structure", {{"cap", 0, 100, true}}},
+          {"cap", 0, max_cap, true}}},
+        {"Structure", {{"cap", 0, max_cap, true}}},
         {"Substance",
          {{"coverage_full", 0.01, 1, false},
           {"details_full", 1, 100, true},
           {"coverage_floor", 0, 1, false},
-          {"cap", 0, 100, true}}},
-        {"overall", {{"short_words", 0, 10000, true}, {"short_cap", 0, 100, true}, {"empty_cap", 0, 100, true}}},
+          {"cap", 0, max_cap, true}}},
+        {"overall",
+         {{"short_words", 0, max_short_words, true}, {"short_cap", 0, max_cap, true}, {"empty_cap", 0, max_cap, true}}},
     };
     return sections;
 }

@@ -6,12 +6,18 @@
 #pragma once
 #include "pure.hpp"
 
+#include "interrupt.hpp"
 #include "json_view.hpp"
+#include "limits.hpp"
 #include "rubric.hpp"
+#include "text.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
+#include <cstdint>
 #include <initializer_list>
+#include <iterator>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -54,11 +60,19 @@ inline constexpr std::pair<const char*, bool> lexicon_names[] = {
     {"irregular_past", false}, {"detail_words", false},     {"stopwords", false}};
 inline constexpr std::size_t max_lexicon_entries = 1000;
 inline constexpr std::size_t max_phrase_chars = 100;
+// Bytes of all the phrases a rubric adds to every question's automaton
+// (lexicons but stopwords, flagged terms, structure cues of every kind):
+// each question's automaton holds them, at about 20 bytes of memory each.
+inline constexpr std::size_t max_rubric_phrase_bytes = 64 * 1024;
 inline constexpr std::size_t max_template_chars = 400;
+// No check may weigh more than this share of the score (weight_shares()).
+inline constexpr int max_weight_share_percent = 40;
+inline constexpr std::size_t pace_index = 1;  // Pace, not scored for typed answers
 
 template <class View>
 struct Checker {
     std::vector<JsonProblem>& problems;
+    std::size_t phrase_bytes = 0;  // of the phrases that go into the automaton
     void problem(const JsonPath& p, std::string m) { problems.push_back({p.str(), std::move(m)}); }
 
     bool object(const View& v, const JsonPath& p)
@@ -83,7 +97,7 @@ struct Checker {
             return std::nullopt;
         }
         std::string_view s = v.string();
-        if (s.find_first_not_of(" \t\n\r\f\v") == std::string_view::npos) {
+        if (is_blank(s)) {
             problem(p, "must not be empty");
             return std::nullopt;
         }
@@ -128,12 +142,29 @@ struct Checker {
             i = close + 1;
         }
     }
-    void phrase(const View& v, const JsonPath& p)
+    // A lexicon phrase, a structure cue or a flagged term: some words, not
+    // too many (each is a path through the question's automaton).
+    void phrase_words(std::string_view phrase, const JsonPath& p)
     {
-        if (std::optional<std::string_view> s = text(v, p, max_phrase_chars); s && normalize_phrase(*s).empty())
+        std::string normal = normalize_phrase(phrase);
+        if (normal.empty()) {
             problem(p, "has no word to match");
+            return;
+        }
+        std::size_t words = 1 + static_cast<std::size_t>(std::count(normal.begin(), normal.end(), ' '));
+        if (words > max_phrase_words)
+            problem(p, "has " + std::to_string(words) + " words; a phrase may have at most " +
+                           std::to_string(max_phrase_words));
     }
-    void phrases(const View& v, const JsonPath& p)
+    void phrase(const View& v, const JsonPath& p, bool matched)
+    {
+        if (std::optional<std::string_view> s = text(v, p, max_phrase_chars)) {
+            phrase_words(*s, p);
+            phrase_bytes += matched ? s->size() : 0;
+        }
+    }
+    // `matched`: the phrases go into the automaton (not the stopwords).
+    void phrases(const View& v, const JsonPath& p, bool matched = true)
     {
         if (v.type() != JsonType::array) {
             problem(p, "must be an array of phrases, not " + describe_json(v));
@@ -141,8 +172,11 @@ struct Checker {
         }
         if (v.size() > max_lexicon_entries)
             problem(p, "holds more than " + std::to_string(max_lexicon_entries) + " phrases");
-        for (std::size_t i = 0; i < v.size() && i < max_lexicon_entries; ++i)
-            phrase(v.at(i), p.index(i));
+        for (std::size_t i = 0; i < v.size() && i < max_lexicon_entries; ++i) {
+            if (i % 256 == 255)
+                poll_interrupts();
+            phrase(v.at(i), p.index(i), matched);
+        }
     }
     // A weights object: any subset of the 7 checks, integers 0..100.
     void weights(const View& v, const JsonPath& p)
@@ -154,7 +188,78 @@ struct Checker {
             if (std::optional<View> w = v.find(name))
                 number(*w, p.key(name), 0, 100, true);
     }
+    // A weight set as the scorer applies it (merged with what it starts
+    // from) must let no single check decide the score: each check at most
+    // max_weight_share_percent of the weights that count, for spoken answers
+    // (all 7) and typed ones (Pace does not count), and some weight at all.
+    void weight_shares(const std::array<int, check_count>& w, const JsonPath& p)
+    {
+        for (bool typed : {false, true}) {
+            int sum = 0;
+            for (std::size_t k = 0; k < check_count; ++k)
+                sum += typed && k == pace_index ? 0 : w[k];
+            const char* answers = typed ? "typed answers (Pace does not count)" : "spoken answers";
+            if (sum <= 0) {
+                problem(p, std::string("gives no weight to any check of ") + answers);
+                return;
+            }
+            std::size_t top = check_count;  // the heaviest check that counts
+            for (std::size_t k = 0; k < check_count; ++k)
+                if (!(typed && k == pace_index) && (top == check_count || w[k] > w[top]))
+                    top = k;
+            if (100 * w[top] > max_weight_share_percent * sum) {
+                problem(p, "gives " + std::string(check_names[top]) + " " + std::to_string(w[top]) + " of " +
+                               std::to_string(sum) + " for " + answers + " (" +
+                               std::to_string((100 * w[top] + sum / 2) / sum) + "%); no check may weigh more than " +
+                               std::to_string(max_weight_share_percent) + "% of the score");
+                return;
+            }
+        }
+    }
 };
+
+// The weights object `o` (validated) applied to `w`, as
+// rubric_with_overrides() applies it.
+template <class View>
+void apply_weights(std::array<int, check_count>& w, const View& o)
+{
+    for (std::size_t k = 0; k < check_count; ++k)
+        if (std::optional<View> x = o.find(check_names[k]); x && x->type() == JsonType::number)
+            w[k] = static_cast<int>(x->number());
+}
+
+// A copy of a (small, validated) JSON value, for rubric_with_overrides().
+template <class View>
+Json to_json(const View& v)
+{
+    switch (v.type()) {
+    case JsonType::null:
+        return Json(nullptr);
+    case JsonType::boolean:
+        return Json(v.boolean());
+    case JsonType::number:
+        if (v.integral() && std::fabs(v.number()) < 9.0e15)
+            return Json(static_cast<std::int64_t>(v.number()));
+        return Json(v.number());
+    case JsonType::string:
+        return Json(std::string(v.string()));
+    case JsonType::array: {
+        Json out = Json::array();
+        for (std::size_t i = 0; i < v.size(); ++i)
+            out.push_back(to_json(v.at(i)));
+        return out;
+    }
+    case JsonType::object: {
+        Json out = Json::object();
+        v.for_each_key([&](std::string_view key) {
+            if (std::optional<View> x = v.find(key))
+                out[std::string(key)] = to_json(*x);
+        });
+        return out;
+    }
+    }
+    return Json(nullptr);
+}
 
 }  // namespace rubric_check
 
@@ -174,14 +279,38 @@ void check_rubric(const View& rubric, const JsonPath& path, const std::vector<st
 
     if (std::optional<View> v = rubric.find("version"))
         c.text(*v, path.key("version"), 40);
-    if (std::optional<View> v = rubric.find("weights"))
-        c.weights(*v, path.key("weights"));
-    if (std::optional<View> v = rubric.find("kind_weights"); v && c.object(*v, path.key("kind_weights"))) {
+    const std::size_t before_weights = problems.size();
+    std::optional<View> weights = rubric.find("weights");
+    if (weights)
+        c.weights(*weights, path.key("weights"));
+    std::optional<View> kind_weights = rubric.find("kind_weights");
+    if (kind_weights && c.object(*kind_weights, path.key("kind_weights"))) {
         JsonPath kw = path.key("kind_weights");
-        c.keys(*v, kw, kind_names, "kind (behavioral, situational, motivation)");
+        c.keys(*kind_weights, kw, kind_names, "kind (behavioral, situational, motivation)");
         for (std::string_view kind : kind_names)
-            if (std::optional<View> w = v->find(kind))
+            if (std::optional<View> w = kind_weights->find(kind))
                 c.weights(*w, kw.key(kind));
+    }
+    if (problems.size() == before_weights) {
+        // Merged as rubric_with_overrides() merges them: the weights over
+        // the defaults; a kind's over that kind's compiled-in weights, else
+        // over the (merged) weights.
+        const Rubric& d = default_rubric();
+        std::array<int, check_count> base = d.weights;
+        if (weights) {
+            apply_weights(base, *weights);
+            c.weight_shares(base, path.key("weights"));
+        }
+        if (kind_weights) {
+            JsonPath kw = path.key("kind_weights");
+            for (std::size_t k = 0; k < std::size(kind_names); ++k)
+                if (std::optional<View> w = kind_weights->find(kind_names[k])) {
+                    auto own = d.kind_weights.find(static_cast<QuestionKind>(k));
+                    std::array<int, check_count> merged = own != d.kind_weights.end() ? own->second : base;
+                    apply_weights(merged, *w);
+                    c.weight_shares(merged, kw.key(kind_names[k]));
+                }
+        }
     }
 
     if (std::optional<View> v = rubric.find("thresholds"); v && c.object(*v, path.key("thresholds"))) {
@@ -233,16 +362,19 @@ void check_rubric(const View& rubric, const JsonPath& path, const std::vector<st
             if (!lex)
                 continue;
             if (!is_object) {
-                c.phrases(*lex, lp.key(name));
+                c.phrases(*lex, lp.key(name), std::string_view(name) != "stopwords");
                 continue;
             }
             JsonPath terms = lp.key(name);
             if (!c.object(*lex, terms))
                 continue;
+            std::size_t count = 0;
             lex->for_each_key([&](std::string_view term) {
+                if (++count % 256 == 0)
+                    poll_interrupts();
                 JsonPath tp = terms.key(term);
-                if (normalize_phrase(term).empty())
-                    c.problem(tp, "has no word to match");
+                c.phrase_words(term, tp);
+                c.phrase_bytes += term.size();
                 if (std::optional<View> alt = lex->find(term))
                     c.text(*alt, tp, max_phrase_chars);
             });
@@ -307,6 +439,11 @@ void check_rubric(const View& rubric, const JsonPath& path, const std::vector<st
                 c.problem(kp.key(category), "must be behavioral, situational or motivation");
         });
     }
+
+    if (c.phrase_bytes > max_rubric_phrase_bytes)
+        c.problem(path, "its lexicons, flagged terms and structure cues hold " + std::to_string(c.phrase_bytes) +
+                            " bytes of phrases; a rubric may hold at most " + std::to_string(max_rubric_phrase_bytes) +
+                            " (every question's automaton holds them all)");
 
     auto texts = [&](const char* key, const std::map<std::string, std::vector<std::string>>& known) {
         std::optional<View> v = rubric.find(key);

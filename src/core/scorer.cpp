@@ -1,8 +1,10 @@
 #include "scorer.hpp"
 
 #include "error.hpp"
+#include "interrupt.hpp"
 #include "json_sink.hpp"
 #include "json_writer.hpp"
+#include "text.hpp"
 #include "tokenizer.hpp"
 
 #include <algorithm>
@@ -189,7 +191,46 @@ struct Scorer::Compiled {
     std::vector<PatternInfo> patterns;
     std::vector<std::string> criteria;  // texts without their [kw: ...]
     const std::vector<Rubric::Part>* parts;
+    std::uint64_t last_used = 0;  // Scorer::use_clock_ when last scored
+    std::size_t bytes = 0;        // what it holds, roughly (for the Scorer's cache budget)
 };
+
+namespace {
+
+// The phrases a question's automaton holds before its criteria keywords,
+// as the rubric writes them, in the order they are added, with what each
+// stands for: one list for Scorer::compiled() and rubric_phrases() (rule
+// P1's count).
+template <class F>
+void each_rubric_phrase(const Rubric& r, QuestionKind kind, F&& add)
+{
+    for (const auto& p : r.filler_core)
+        add(p, Lexicon::filler_core, 0);
+    for (const auto& p : r.filler_discourse)
+        add(p, Lexicon::filler_discourse, 0);
+    for (const auto& p : r.hedges_lexicon)
+        add(p, Lexicon::hedge, 0);
+    for (std::size_t i = 0; i < r.flagged_terms.size(); ++i)
+        add(r.flagged_terms[i].first, Lexicon::flagged, i);
+    for (const auto& p : r.i_words)
+        add(p, Lexicon::i_word, 0);
+    for (const auto& p : r.we_words)
+        add(p, Lexicon::we_word, 0);
+    for (const auto& p : r.you_words)
+        add(p, Lexicon::you_word, 0);
+    for (const auto& p : r.plan_frames)
+        add(p, Lexicon::plan_frame, 0);
+    for (const auto& p : r.irregular_past)
+        add(p, Lexicon::past_verb, 0);
+    for (const auto& p : r.detail_words)
+        add(p, Lexicon::detail_word, 0);
+    if (auto parts = r.structure.find(kind); parts != r.structure.end())
+        for (std::size_t i = 0; i < parts->second.size(); ++i)
+            for (const auto& cue : parts->second[i].cues)
+                add(cue, Lexicon::structure_cue, i);
+}
+
+}  // namespace
 
 // ---------------------------------------------------------------------------
 // Phrases and criteria
@@ -236,22 +277,11 @@ std::string criterion_text(std::string_view criterion)
 std::vector<std::string> criterion_keywords(std::string_view criterion, const Rubric& rubric)
 {
     std::vector<std::string> out;
-    std::size_t kw = criterion.rfind("[kw:");
-    if (kw != std::string_view::npos) {
-        std::size_t close = criterion.find(']', kw);
-        std::string_view list = criterion.substr(kw + 4, close == std::string_view::npos ? close : close - kw - 4);
-        std::size_t start = 0;
-        while (start <= list.size()) {
-            std::size_t comma = list.find(',', start);
-            std::string_view item = list.substr(start, comma == std::string_view::npos ? comma : comma - start);
+    if (for_each_keyword_item(criterion, [&](std::string_view item) {
             if (std::string phrase = normalize_phrase(item); !phrase.empty())
                 out.push_back(phrase);
-            if (comma == std::string_view::npos)
-                break;
-            start = comma + 1;
-        }
+        }))
         return out;
-    }
     // No explicit keywords: the content words of the text, lightly stemmed
     // and matched as prefixes ("Acknowledges the concern" -> acknowledg*, concern*).
     for (const Token& t : tokenize(criterion).tokens) {
@@ -374,15 +404,16 @@ Scorer::Scorer(Rubric rubric)
 }
 Scorer::~Scorer() = default;
 
-const Scorer::Compiled& Scorer::compiled(const QuestionSpec& q) const
+const Scorer::Compiled& Scorer::compiled(const QuestionSpec& q, const Limits& limits) const
 {
     // A question id names one question of the scorer's pack.
     const std::string& key = q.id;
-    if (auto it = questions_.find(key); it != questions_.end())
+    if (auto it = questions_.find(key); it != questions_.end()) {
+        it->second->last_used = ++use_clock_;
         return *it->second;
+    }
 
     auto c = std::make_unique<Compiled>();
-    c->id = ++compiled_count_;
     c->kind = question_kind(q, rubric_);
     auto add = [&](const std::string& phrase, Lexicon lexicon, std::size_t index) {
         std::string normal = normalize_phrase(phrase);
@@ -393,39 +424,84 @@ const Scorer::Compiled& Scorer::compiled(const QuestionSpec& q) const
         }
     };
     const Rubric& r = rubric_;
-    for (const auto& p : r.filler_core)
-        add(p, Lexicon::filler_core, 0);
-    for (const auto& p : r.filler_discourse)
-        add(p, Lexicon::filler_discourse, 0);
-    for (const auto& p : r.hedges_lexicon)
-        add(p, Lexicon::hedge, 0);
-    for (std::size_t i = 0; i < r.flagged_terms.size(); ++i)
-        add(r.flagged_terms[i].first, Lexicon::flagged, i);
-    for (const auto& p : r.i_words)
-        add(p, Lexicon::i_word, 0);
-    for (const auto& p : r.we_words)
-        add(p, Lexicon::we_word, 0);
-    for (const auto& p : r.you_words)
-        add(p, Lexicon::you_word, 0);
-    for (const auto& p : r.plan_frames)
-        add(p, Lexicon::plan_frame, 0);
-    for (const auto& p : r.irregular_past)
-        add(p, Lexicon::past_verb, 0);
-    for (const auto& p : r.detail_words)
-        add(p, Lexicon::detail_word, 0);
+    each_rubric_phrase(r, c->kind, add);
     auto parts = r.structure.find(c->kind);
     c->parts = parts != r.structure.end() ? &parts->second : nullptr;
-    if (c->parts)
-        for (std::size_t i = 0; i < c->parts->size(); ++i)
-            for (const auto& cue : (*c->parts)[i].cues)
-                add(cue, Lexicon::structure_cue, i);
     for (std::size_t i = 0; i < q.evaluation_criteria.size(); ++i) {
+        poll_interrupts();
         c->criteria.push_back(criterion_text(q.evaluation_criteria[i]));
         for (const std::string& kw : criterion_keywords(q.evaluation_criteria[i], r))
             add(kw, Lexicon::criterion, i);
     }
-    c->matcher.compile();
+    c->matcher.compile(limits.max_question_expansions);
+
+    std::size_t bytes = sizeof(Compiled) + c->matcher.memory_bytes() + key.capacity() +
+                        c->lexicon_of.capacity() * sizeof(Lexicon) + c->patterns.capacity() * sizeof(PatternInfo) +
+                        c->criteria.capacity() * sizeof(std::string);
+    for (const PatternInfo& p : c->patterns)
+        bytes += p.phrase.capacity() > 15 ? p.phrase.capacity() + 1 : 0;
+    for (const std::string& text : c->criteria)
+        bytes += text.capacity() > 15 ? text.capacity() + 1 : 0;
+    c->bytes = bytes;
+    make_room(bytes);
+    c->id = ++compiled_count_;  // never 0, never reused: a SymbolMemo entry of an evicted matcher stays stale
+    c->last_used = ++use_clock_;
+    cached_bytes_ += bytes;
     return *questions_.emplace(key, std::move(c)).first->second;
+}
+
+void Scorer::make_room(std::size_t bytes) const
+{
+    // Least recently used first. A linear scan: at most
+    // max_cached_questions entries, and only when a question is compiled,
+    // which costs far more.
+    while (!questions_.empty() &&
+           (questions_.size() >= max_cached_questions || cached_bytes_ + bytes > cache_budget_bytes)) {
+        auto oldest = questions_.begin();
+        for (auto it = questions_.begin(); it != questions_.end(); ++it)
+            if (it->second->last_used < oldest->second->last_used)
+                oldest = it;
+        cached_bytes_ -= oldest->second->bytes;
+        questions_.erase(oldest);
+    }
+}
+
+std::vector<std::string> rubric_phrases(const Rubric& rubric, QuestionKind kind)
+{
+    std::vector<std::string> out;
+    each_rubric_phrase(rubric, kind, [&](const std::string& phrase, Lexicon, std::size_t) {
+        if (std::string normal = normalize_phrase(phrase); !normal.empty())
+            out.push_back(std::move(normal));
+    });
+    return out;
+}
+
+std::uint64_t question_expansions(const std::vector<std::string>& rubric_phrases,
+                                  const std::vector<std::string_view>& criteria, const Rubric& rubric,
+                                  std::vector<std::uint64_t>* per_criterion)
+{
+    // The phrases Scorer::compiled() adds, in its order (each_rubric_phrase()
+    // is rubric_phrases()'s order), counted by the matcher that compiles them.
+    PhraseMatcher matcher;
+    for (const std::string& p : rubric_phrases)
+        matcher.add(p);
+    std::vector<std::pair<int, std::size_t>> keywords;  // (pattern, criterion)
+    for (std::size_t i = 0; i < criteria.size(); ++i) {
+        poll_interrupts();
+        for (const std::string& kw : criterion_keywords(criteria[i], rubric))
+            if (int id = matcher.add(normalize_phrase(kw)); id >= 0)
+                keywords.emplace_back(id, i);
+    }
+    std::uint64_t total = matcher.expansions();
+    if (per_criterion) {
+        per_criterion->assign(criteria.size(), 0);
+        for (const auto& [id, i] : keywords) {
+            std::uint64_t& sum = (*per_criterion)[i];
+            std::uint64_t more = matcher.expansions(static_cast<std::uint32_t>(id));
+            sum = more > PhraseMatcher::unlimited - sum ? PhraseMatcher::unlimited : sum + more;
+        }
+    }
+    return total;
 }
 
 namespace {
@@ -607,6 +683,74 @@ bool hedge_applies(const Words& t, std::size_t first, std::size_t length)
     return true;
 }
 
+// Loops over an answer's matches poll for interrupts once per chunk of
+// them: a usual answer has a few hundred, but patterns that all end on the
+// same words can make a million. Returns the end of the chunk that starts
+// at `begin`, having polled.
+const PhraseMatcher::Match* polled_chunk(const PhraseMatcher::Match* begin, const PhraseMatcher::Match* end)
+{
+    poll_interrupts();
+    return end - begin > 4096 ? begin + 4096 : end;
+}
+
+// Matches by first word, longest first, in find()'s order where both are
+// equal (a stable sort). find() gives them by last word, so only phrases of
+// several words move: a stable insertion sort does a few steps where
+// std::stable_sort would allocate and merge. Its worst case is quadratic
+// (thousands of long patterns overlapping on the same words), so beyond
+// insertion_sort_max matches (a long answer has fewer) two stable counting
+// sorts do it in linear time instead: by length, longest first, then by
+// first word. `words` bounds every first word.
+constexpr std::size_t insertion_sort_max = 2048;
+
+[[gnu::noinline]] void counting_sort_by_first_word(std::vector<PhraseMatcher::Match>& matches, std::size_t words)
+{
+    using Match = PhraseMatcher::Match;
+    std::size_t longest = 0;
+    for (const Match& m : matches)
+        longest = std::max<std::size_t>(longest, m.length);
+    std::vector<Match> by_length(matches.size());
+    std::vector<std::size_t> start(std::max(longest, words) + 2, 0);
+    auto counting_sort = [&](std::vector<Match>& from, std::vector<Match>& to, auto&& key, std::size_t keys) {
+        std::fill(start.begin(), start.begin() + static_cast<std::ptrdiff_t>(keys) + 1, 0);
+        for (std::size_t i = 0; i < from.size(); ++i) {
+            if (i % 65536 == 0)
+                poll_interrupts();
+            ++start[key(from[i]) + 1];
+        }
+        for (std::size_t v = 0; v < keys; ++v)
+            start[v + 1] += start[v];
+        for (std::size_t i = 0; i < from.size(); ++i) {
+            if (i % 65536 == 0)
+                poll_interrupts();
+            to[start[key(from[i])]++] = from[i];
+        }
+    };
+    counting_sort(
+        matches, by_length, [&](const Match& m) { return longest - m.length; }, longest + 1);
+    counting_sort(
+        by_length, matches, [](const Match& m) { return static_cast<std::size_t>(m.first); }, words);
+}
+
+void sort_by_first_word(std::vector<PhraseMatcher::Match>& matches, std::size_t words)
+{
+    if (matches.size() > insertion_sort_max) {
+        counting_sort_by_first_word(matches, words);
+        return;
+    }
+    for (std::size_t k = 1; k < matches.size(); ++k) {
+        PhraseMatcher::Match m = matches[k];
+        std::size_t j = k;
+        for (; j > 0; --j) {
+            const PhraseMatcher::Match& p = matches[j - 1];
+            if (p.first < m.first || (p.first == m.first && p.length >= m.length))
+                break;
+            matches[j] = p;
+        }
+        matches[j] = m;
+    }
+}
+
 }  // namespace
 
 // What one call of score() works in, kept between calls so that scoring an
@@ -623,13 +767,35 @@ struct Scorer::Scratch {
     std::vector<std::uint32_t> picked;  // positions of concrete details
     Signals signals;
     std::array<JsonEvents, check_count> check_details;  // each check's metrics, spliced into the result's details
+
+    // After an answer that matched very often, the buffers that grew with
+    // the matches are given back: a Scorer keeps what a usual answer needs.
+    void trim()
+    {
+        constexpr std::size_t keep = 1 << 14;  // elements
+        auto shrink = [&](auto& v) {
+            if (v.capacity() > keep)
+                std::decay_t<decltype(v)>().swap(v);
+        };
+        shrink(matches);
+        for (auto& list : consuming)
+            shrink(list);
+        shrink(signals.details);
+        for (auto& positions : signals.part_positions)
+            shrink(positions);
+    }
+    // Trims on every way out of score().
+    struct Trim {
+        Scratch& x;
+        ~Trim() { x.trim(); }
+    };
 };
 
 ScoreResult Scorer::score(const QuestionSpec& q, std::string_view answer, std::optional<double> duration_s,
                           const Json* previous, const Limits& limits) const
 {
     const Rubric& r = rubric_;
-    if (answer.find_first_not_of(" \t\n\r\f\v") == std::string_view::npos)
+    if (is_blank(answer))
         throw Error(sqlstate::invalid_parameter_value, "answer is blank", "There is nothing to score.",
                     "Send the answer's text or transcript.");
     // A code point is at least one byte: only an answer of more bytes than
@@ -647,10 +813,11 @@ ScoreResult Scorer::score(const QuestionSpec& q, std::string_view answer, std::o
     if (!(q.expected_duration_s > 0))
         throw Error(sqlstate::invalid_parameter_value, "question has no expected duration");
 
-    const Compiled& c = compiled(q);
+    const Compiled& c = compiled(q, limits);
     if (!scratch_)
         scratch_ = std::make_unique<Scratch>();
     Scratch& x = *scratch_;
+    Scratch::Trim trim{x};
     const Words& t = x.words;
     tokenize(answer, x.words);
     const std::size_t n = t.size();
@@ -672,27 +839,23 @@ ScoreResult Scorer::score(const QuestionSpec& q, std::string_view answer, std::o
     s.wpm = round_to(static_cast<double>(s.words) * 60.0 / s.seconds, 1);
 
     // One pass of the automaton over the answer's word symbols.
+    poll_interrupts();
     std::vector<std::uint32_t>& symbols = x.symbols;
     symbols.resize(n);
     for (std::size_t k = 0; k < n; ++k)
         symbols[k] = x.memo.symbol(t.text(k), c.matcher, c.id);
     std::vector<PhraseMatcher::Match>& matches = x.matches;
     matches.clear();
-    c.matcher.find(symbols, matches);
-    // By first word, longest first. find() gives them by last word, so only
-    // phrases of several words move: a stable insertion sort does a few
-    // steps where std::stable_sort would allocate and merge.
-    for (std::size_t k = 1; k < matches.size(); ++k) {
-        PhraseMatcher::Match m = matches[k];
-        std::size_t j = k;
-        for (; j > 0; --j) {
-            const PhraseMatcher::Match& p = matches[j - 1];
-            if (p.first < m.first || (p.first == m.first && p.length >= m.length))
-                break;
-            matches[j] = p;
-        }
-        matches[j] = m;
-    }
+    // An answer's words match a few patterns each; a pack whose phrases
+    // repeat the same words could make every word match thousands.
+    const std::size_t max_matches = max_matches_per_word * n + 4096;
+    if (!c.matcher.find(symbols, matches, max_matches))
+        throw Error(sqlstate::payload_too_large, "answer too costly to score",
+                    "The question's phrases match the answer's " + word_count_text(s.words) + " more than " +
+                        std::to_string(max_matches) + " times.",
+                    "The pack's lexicons or keywords repeat the same words many times over: ask its author to "
+                    "remove the repetitions.");
+    sort_by_first_word(matches, n);
 
     // Consuming lexicons: each word belongs to at most one of them, by
     // priority flagged > hedge > core filler > discourse filler.
@@ -713,44 +876,52 @@ ScoreResult Scorer::score(const QuestionSpec& q, std::string_view answer, std::o
     constexpr Lexicon passes[] = {Lexicon::flagged, Lexicon::hedge, Lexicon::filler_core, Lexicon::filler_discourse};
     for (auto& list : x.consuming)
         list.clear();
-    for (const auto& m : matches)
-        for (std::size_t k = 0; k < x.consuming.size(); ++k)
-            if (c.lexicon_of[m.pattern] == passes[k])
-                x.consuming[k].push_back(m);
+    const PhraseMatcher::Match* const matched = matches.data();
+    const PhraseMatcher::Match* const matched_end = matched + matches.size();
+    for (const PhraseMatcher::Match* at = matched; at != matched_end;)
+        for (const PhraseMatcher::Match* chunk_end = polled_chunk(at, matched_end); at != chunk_end; ++at) {
+            const PhraseMatcher::Match& m = *at;
+            for (std::size_t k = 0; k < x.consuming.size(); ++k)
+                if (c.lexicon_of[m.pattern] == passes[k])
+                    x.consuming[k].push_back(m);
+        }
     for (std::size_t k = 0; k < x.consuming.size(); ++k) {
         const Lexicon pass = passes[k];
-        for (const auto& m : x.consuming[k]) {
-            if (!free_span(m))
-                continue;
-            const PatternInfo& p = c.patterns[m.pattern];
-            if (pass == Lexicon::flagged) {
-                take(m, 1);
-                if (std::find(s.flagged.begin(), s.flagged.end(), p.index) == s.flagged.end())
-                    s.flagged.push_back(p.index);
-            } else if (pass == Lexicon::hedge) {
-                if (!hedge_applies(t, m.first, m.length))
+        const PhraseMatcher::Match* const listed_end = x.consuming[k].data() + x.consuming[k].size();
+        for (const PhraseMatcher::Match* at = x.consuming[k].data(); at != listed_end;)
+            for (const PhraseMatcher::Match* chunk_end = polled_chunk(at, listed_end); at != chunk_end; ++at) {
+                const PhraseMatcher::Match& m = *at;
+                if (!free_span(m))
                     continue;
-                take(m, 2);
-                ++s.hedges;
-                if (s.hedge_examples.size() < 3 &&
-                    std::find(s.hedge_examples.begin(), s.hedge_examples.end(), p.phrase) == s.hedge_examples.end())
-                    s.hedge_examples.push_back(p.phrase);
-            } else {
-                bool prev_filler = m.first > 0 && consumed[m.first - 1] == 3;
-                bool next_filler = m.first + m.length < n && consumed[m.first + m.length] == 3;
-                if (pass == Lexicon::filler_discourse &&
-                    !discourse_is_filler(t, m.first, m.length, prev_filler, next_filler))
-                    continue;
-                take(m, 3);
-                (pass == Lexicon::filler_core ? s.filler_core : s.filler_discourse) += 1;
-                auto seen = std::find_if(s.filler_counts.begin(), s.filler_counts.end(),
-                                         [&](const auto& f) { return f.first == p.phrase; });
-                if (seen == s.filler_counts.end())
-                    s.filler_counts.emplace_back(p.phrase, 1);
-                else
-                    ++seen->second;
+                const PatternInfo& p = c.patterns[m.pattern];
+                if (pass == Lexicon::flagged) {
+                    take(m, 1);
+                    if (std::find(s.flagged.begin(), s.flagged.end(), p.index) == s.flagged.end())
+                        s.flagged.push_back(p.index);
+                } else if (pass == Lexicon::hedge) {
+                    if (!hedge_applies(t, m.first, m.length))
+                        continue;
+                    take(m, 2);
+                    ++s.hedges;
+                    if (s.hedge_examples.size() < 3 &&
+                        std::find(s.hedge_examples.begin(), s.hedge_examples.end(), p.phrase) == s.hedge_examples.end())
+                        s.hedge_examples.push_back(p.phrase);
+                } else {
+                    bool prev_filler = m.first > 0 && consumed[m.first - 1] == 3;
+                    bool next_filler = m.first + m.length < n && consumed[m.first + m.length] == 3;
+                    if (pass == Lexicon::filler_discourse &&
+                        !discourse_is_filler(t, m.first, m.length, prev_filler, next_filler))
+                        continue;
+                    take(m, 3);
+                    (pass == Lexicon::filler_core ? s.filler_core : s.filler_discourse) += 1;
+                    auto seen = std::find_if(s.filler_counts.begin(), s.filler_counts.end(),
+                                             [&](const auto& f) { return f.first == p.phrase; });
+                    if (seen == s.filler_counts.end())
+                        s.filler_counts.emplace_back(p.phrase, 1);
+                    else
+                        ++seen->second;
+                }
             }
-        }
     }
     // "Most often" lists fillers by count, ties in the phrases' byte order.
     std::sort(s.filler_counts.begin(), s.filler_counts.end());
@@ -774,50 +945,52 @@ ScoreResult Scorer::score(const QuestionSpec& q, std::string_view answer, std::o
     std::vector<Detail>& details = s.details;
     s.part_positions.resize(c.parts ? c.parts->size() : 0);
     s.criterion_match.assign(c.criteria.size(), std::string());
-    for (const auto& m : matches) {
-        const PatternInfo& p = c.patterns[m.pattern];
-        bool filler_word = consumed[m.first] == 3;
-        switch (p.lexicon) {
-        case Lexicon::i_word:
-            if (!filler_word) {
-                ++s.i_words;
-                i_word[m.first] = 1;
-            }
-            break;
-        case Lexicon::we_word:
-            if (!filler_word)
-                ++s.we_words;
-            break;
-        case Lexicon::you_word:
-            if (!filler_word)
-                ++s.you_words;
-            break;
-        case Lexicon::plan_frame:
-            ++s.plan_frames;
-            break;
-        case Lexicon::past_verb:
-            past[m.first] = 1;
-            break;
-        case Lexicon::detail_word:
-            details.emplace_back(t.text(m.first));
-            break;
-        case Lexicon::structure_cue:
-            s.part_positions[p.index].push_back(m.first);
-            break;
-        case Lexicon::criterion:
-            if (s.criterion_match[p.index].empty()) {
-                std::string& seen = s.criterion_match[p.index];
-                for (std::uint32_t k = m.first; k < m.first + m.length; ++k) {
-                    if (k != m.first)
-                        seen += ' ';
-                    seen += t.text(k);
+    for (const PhraseMatcher::Match* at = matched; at != matched_end;)
+        for (const PhraseMatcher::Match* chunk_end = polled_chunk(at, matched_end); at != chunk_end; ++at) {
+            const PhraseMatcher::Match& m = *at;
+            const PatternInfo& p = c.patterns[m.pattern];
+            bool filler_word = consumed[m.first] == 3;
+            switch (p.lexicon) {
+            case Lexicon::i_word:
+                if (!filler_word) {
+                    ++s.i_words;
+                    i_word[m.first] = 1;
                 }
+                break;
+            case Lexicon::we_word:
+                if (!filler_word)
+                    ++s.we_words;
+                break;
+            case Lexicon::you_word:
+                if (!filler_word)
+                    ++s.you_words;
+                break;
+            case Lexicon::plan_frame:
+                ++s.plan_frames;
+                break;
+            case Lexicon::past_verb:
+                past[m.first] = 1;
+                break;
+            case Lexicon::detail_word:
+                details.emplace_back(t.text(m.first));
+                break;
+            case Lexicon::structure_cue:
+                s.part_positions[p.index].push_back(m.first);
+                break;
+            case Lexicon::criterion:
+                if (s.criterion_match[p.index].empty()) {
+                    std::string& seen = s.criterion_match[p.index];
+                    for (std::uint32_t k = m.first; k < m.first + m.length; ++k) {
+                        if (k != m.first)
+                            seen += ' ';
+                        seen += t.text(k);
+                    }
+                }
+                break;
+            default:
+                break;
             }
-            break;
-        default:
-            break;
         }
-    }
     // "I" + (adverb) + past-tense verb: something the candidate did. The
     // I's are found first, without a branch per word: one taken at random
     // for a tenth of the words was mispredicted at most of them.

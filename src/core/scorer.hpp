@@ -73,6 +73,11 @@ struct ScoreResult {
 // use and kept, and the buffers score() works in, kept between calls so
 // that scoring allocates little. Not thread-safe, even score() on a const
 // Scorer; a Postgres backend has one thread.
+//
+// The automata kept are bounded: at most max_cached_questions of them and
+// cache_budget_bytes in all (Compiled::bytes), the least recently used
+// evicted first (the one just compiled is always kept, and one question is
+// at most a few MB: limits.max_question_expansions bounds it).
 class Scorer {
 public:
     explicit Scorer(Rubric rubric);
@@ -86,27 +91,81 @@ public:
     // answer; nullopt means typed (estimated at rubric.typed_wpm). `previous`
     // is an earlier result for the same question (for what_changed).
     // Throws Error 22023 for a blank answer, a typed answer without words or
-    // a duration outside (0, 3600]; PT413 over limits.max_answer_chars.
+    // a duration outside (0, 3600]; PT413 over limits.max_answer_chars,
+    // when the question's automaton would hold more than
+    // limits.max_question_expansions patterns, and when the answer matches
+    // the question's phrases more than max_matches_per_word times per word.
+    // Polls for interrupts.
     ScoreResult score(const QuestionSpec& question, std::string_view answer, std::optional<double> duration_s,
                       const Json* previous, const Limits& limits) const;
+
+    static constexpr std::size_t max_cached_questions = 256;
+    static constexpr std::size_t cache_budget_bytes = 8 * 1024 * 1024;
+    // Phrase matches allowed per word of an answer, on average (PT413 past
+    // them): a usual answer has fewer than one.
+    static constexpr std::size_t max_matches_per_word = 128;
+
+    // The automata kept now: how many, their bytes, whether a question's.
+    std::size_t cached_questions() const { return questions_.size(); }
+    std::size_t cached_bytes() const { return cached_bytes_; }
+    bool cached(const std::string& question_id) const { return questions_.count(question_id) > 0; }
 
     struct Compiled;
     struct Scratch;
     struct Texts;
 
 private:
-    const Compiled& compiled(const QuestionSpec& question) const;
+    const Compiled& compiled(const QuestionSpec& question, const Limits& limits) const;
+    void make_room(std::size_t bytes) const;
 
     Rubric rubric_;
     std::unique_ptr<const Texts> texts_;  // the rubric's notes, fixes and practice rules, cut at their placeholders
     mutable std::map<std::string, std::unique_ptr<Compiled>> questions_;
+    mutable std::size_t cached_bytes_ = 0;      // Compiled::bytes of questions_
+    mutable std::uint64_t use_clock_ = 0;       // stamps Compiled::last_used
     mutable std::unique_ptr<Scratch> scratch_;  // buffers reused by score()
     mutable std::uint32_t compiled_count_ = 0;
 };
 
+// The phrases of a question's automaton that come from the rubric, in the
+// order the Scorer adds them (its lexicons, then the structure cues of
+// `kind`), normalised (normalize_phrase), those without a word left out.
+std::vector<std::string> rubric_phrases(const Rubric& rubric, QuestionKind kind);
+
+// The patterns of the automaton the Scorer builds for a question
+// (PhraseMatcher::expansions()): `rubric_phrases` (as rubric_phrases()
+// gives them for the question's kind), then the keywords of each of
+// `criteria`. `per_criterion`, when given, receives each criterion's own
+// patterns. The one count both rule P1 and the Scorer apply.
+std::uint64_t question_expansions(const std::vector<std::string>& rubric_phrases,
+                                  const std::vector<std::string_view>& criteria, const Rubric& rubric,
+                                  std::vector<std::uint64_t>* per_criterion = nullptr);
+
 // The keywords of one evaluation criterion: its "[kw: a, b*, c d]" suffix
 // when it has one, else the content words of its text (prefix-matched).
 std::vector<std::string> criterion_keywords(std::string_view criterion, const Rubric& rubric);
+
+// f(item) for each item of a criterion's "[kw: ...]" list as written (the
+// text between commas, not normalised; an item may have no word). Returns
+// false, calling nothing, when the criterion has no such list.
+template <class F>
+bool for_each_keyword_item(std::string_view criterion, F&& f)
+{
+    std::size_t kw = criterion.rfind("[kw:");
+    if (kw == std::string_view::npos)
+        return false;
+    std::size_t close = criterion.find(']', kw);
+    std::string_view list = criterion.substr(kw + 4, close == std::string_view::npos ? close : close - kw - 4);
+    std::size_t start = 0;
+    while (start <= list.size()) {
+        std::size_t comma = list.find(',', start);
+        f(list.substr(start, comma == std::string_view::npos ? comma : comma - start));
+        if (comma == std::string_view::npos)
+            break;
+        start = comma + 1;
+    }
+    return true;
+}
 
 // The criterion without its "[kw: ...]" suffix, for notes.
 std::string criterion_text(std::string_view criterion);

@@ -1,8 +1,11 @@
 #include "sha256.hpp"
 
 #include "error.hpp"
+#include "interrupt.hpp"
 
 #include <openssl/evp.h>
+
+#include <algorithm>
 
 namespace residency {
 
@@ -28,6 +31,11 @@ std::string to_hex(const unsigned char* digest, unsigned int length)
 
 std::string sha256_hex(std::string_view bytes)
 {
+    if (bytes.size() > sha256_chunk) {  // in chunks, polling for interrupts between them
+        Sha256 sha;
+        sha.update(bytes);
+        return sha.hex();
+    }
     unsigned char digest[EVP_MAX_MD_SIZE];
     unsigned int length = 0;
     // EVP_Digest is one-shot: no context object to leak on any path.
@@ -38,6 +46,7 @@ std::string sha256_hex(std::string_view bytes)
 
 struct Sha256::Context {
     std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> md{EVP_MD_CTX_new(), &EVP_MD_CTX_free};
+    std::size_t unpolled = 0;  // bytes digested since the last poll for interrupts
 };
 
 Sha256::Sha256() : ctx_(std::make_unique<Context>())
@@ -50,8 +59,19 @@ Sha256::~Sha256() = default;
 
 void Sha256::update(std::string_view bytes)
 {
-    if (EVP_DigestUpdate(ctx_->md.get(), bytes.data(), bytes.size()) != 1)
-        digest_failed();
+    // A poll after every sha256_chunk bytes digested, whether they come in
+    // one piece or in many small ones.
+    while (!bytes.empty()) {
+        if (ctx_->unpolled == sha256_chunk) {
+            poll_interrupts();
+            ctx_->unpolled = 0;
+        }
+        std::size_t n = std::min(bytes.size(), sha256_chunk - ctx_->unpolled);
+        if (EVP_DigestUpdate(ctx_->md.get(), bytes.data(), n) != 1)
+            digest_failed();
+        ctx_->unpolled += n;
+        bytes.remove_prefix(n);
+    }
 }
 
 std::string Sha256::hex()

@@ -2,15 +2,22 @@
 #pragma once
 #include "pure.hpp"
 
+#include <cstddef>
 #include <memory>
 #include <string>
 #include <string_view>
 
 namespace residency {
 
+// Large buffers are digested in chunks of this many bytes (well under a
+// millisecond each), with a poll for interrupts (interrupt.hpp) between
+// them.
+inline constexpr std::size_t sha256_chunk = 256 * 1024;
+
 std::string sha256_hex(std::string_view bytes);
 
-// SHA-256 over bytes that arrive in pieces.
+// SHA-256 over bytes that arrive in pieces (of any size: a large piece is
+// digested in chunks, as sha256_hex() does).
 class Sha256 {
 public:
     Sha256();

@@ -1,5 +1,7 @@
 #include "tokenizer.hpp"
 
+#include "interrupt.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cstring>
@@ -417,124 +419,134 @@ std::size_t scan(std::string_view input, Words& w)
     bool next_starts_sentence = true;
     char gap_punct = 0;  // last punctuation since the previous word
     std::size_t i = 0;
-    while (i < n) {
-        if (s[i] == ' ') {  // the usual gap between words: nothing to note
-            ++i;
-            continue;
+    // Interrupts are polled once per 64 KiB of text (well under a
+    // millisecond of scanning): an answer is one chunk or a few.
+    constexpr std::size_t chunk = 64 * 1024;
+    for (std::size_t chunk_end = 0; i < n;) {
+        if (i >= chunk_end) {
+            poll_interrupts();
+            chunk_end = n - i > chunk ? i + chunk : n;
         }
-        const Cp c = in.at(i);
-        bool starts_word =
-            is_wordish(c.cls) || c.cls == Cls::cjk || (c.cls == Cls::dollar && in.at(i + 1).cls == Cls::digit);
-        if (!starts_word) {
-            if constexpr (Build) {
-                if (c.ascii != 0 && c.cls != Cls::digit) {
-                    if (!w.spans.empty() && w.spans.back().punct_after == 0 && gap_punct == 0)
-                        w.spans.back().punct_after = c.ascii;
-                    gap_punct = c.ascii;
-                    if (ends_sentence(c.ascii)) {
-                        Cls next = in.at(i + c.len).cls;
-                        if (!is_wordish(next) && next != Cls::cjk)
-                            next_starts_sentence = true;
-                    }
-                }
+        while (i < chunk_end) {
+            if (s[i] == ' ') {  // the usual gap between words: nothing to note
+                ++i;
+                continue;
             }
-            i += c.len;
-            continue;
-        }
-
-        // The word's fields are kept in registers and stored once at its end:
-        // a WordSpan filled byte by byte on the stack and then copied as a
-        // whole stalled on store forwarding.
-        const char* word_norm = out;
-        bool has_letter = false;
-        std::size_t j = i;
-        if (c.cls == Cls::cjk) {
-            if constexpr (Build) {
-                out = put_norm(out, c, s);
-                has_letter = true;
-            }
-            j = i + c.len;
-        } else {
-            Cls prev = Cls::space;
-            if (c.cls == Cls::dollar) {
-                if constexpr (Build)
-                    *out++ = '$';
-                prev = Cls::dollar;
-                ++j;
-            }
-            while (j < n) {
-                // The bulk of a word is ASCII letters and digits: 8 bytes
-                // at a time where the machine allows, so that where a word
-                // ends is computed rather than branched on byte by byte.
-                if (j + 8 <= n) {
-                    std::size_t taken = take_ascii_alnum<Build>(s.data() + j, out, has_letter);
-                    if (taken > 0) {
-                        j += taken;
-                        prev = byte_table.cls[static_cast<unsigned char>(s[j - 1])];
-                        if (taken == 8)
-                            continue;
-                        if (s[j] == ' ')  // the usual end of a word
-                            break;
-                    }
-                }
-                // Then byte by byte: one table load each for ASCII letters
-                // and digits, no decoding, no look-ahead.
-                unsigned char b = static_cast<unsigned char>(s[j]);
-                Cls k = byte_table.cls[b];
-                if (k == Cls::letter || k == Cls::digit) {
-                    if constexpr (Build) {
-                        *out++ = byte_table.lower[b];
-                        has_letter = has_letter || k == Cls::letter;
-                    }
-                    prev = k;
-                    ++j;
-                    continue;
-                }
-                // Anything else is decoded: a joiner decides by its
-                // neighbours, other characters end the word.
-                const Cp cur = in.at(j);
-                bool take = is_wordish(cur.cls);
-                bool joiner = false;
-                if (cur.cls == Cls::apostrophe)
-                    joiner = prev == Cls::letter && in.at(j + cur.len).cls == Cls::letter;
-                else if (cur.cls == Cls::hyphen)
-                    joiner = is_wordish(prev) && is_wordish(in.at(j + cur.len).cls);
-                else if (cur.cls == Cls::dot || cur.cls == Cls::comma || cur.cls == Cls::colon || cur.cls == Cls::slash)
-                    joiner = prev == Cls::digit && in.at(j + cur.len).cls == Cls::digit;
-                if (cur.cls == Cls::percent && prev == Cls::digit) {
-                    if constexpr (Build)
-                        *out++ = '%';
-                    ++j;
-                    break;
-                }
-                if (!take && !joiner)
-                    break;
+            const Cp c = in.at(i);
+            bool starts_word =
+                is_wordish(c.cls) || c.cls == Cls::cjk || (c.cls == Cls::dollar && in.at(i + 1).cls == Cls::digit);
+            if (!starts_word) {
                 if constexpr (Build) {
-                    out = put_norm(out, cur, s);
-                    if (cur.cls == Cls::letter)
-                        has_letter = true;
+                    if (c.ascii != 0 && c.cls != Cls::digit) {
+                        if (!w.spans.empty() && w.spans.back().punct_after == 0 && gap_punct == 0)
+                            w.spans.back().punct_after = c.ascii;
+                        gap_punct = c.ascii;
+                        if (ends_sentence(c.ascii)) {
+                            Cls next = in.at(i + c.len).cls;
+                            if (!is_wordish(next) && next != Cls::cjk)
+                                next_starts_sentence = true;
+                        }
+                    }
                 }
-                prev = cur.cls;
-                j += cur.len;
+                i += c.len;
+                continue;
             }
+
+            // The word's fields are kept in registers and stored once at its end:
+            // a WordSpan filled byte by byte on the stack and then copied as a
+            // whole stalled on store forwarding.
+            const char* word_norm = out;
+            bool has_letter = false;
+            std::size_t j = i;
+            if (c.cls == Cls::cjk) {
+                if constexpr (Build) {
+                    out = put_norm(out, c, s);
+                    has_letter = true;
+                }
+                j = i + c.len;
+            } else {
+                Cls prev = Cls::space;
+                if (c.cls == Cls::dollar) {
+                    if constexpr (Build)
+                        *out++ = '$';
+                    prev = Cls::dollar;
+                    ++j;
+                }
+                while (j < n) {
+                    // The bulk of a word is ASCII letters and digits: 8 bytes
+                    // at a time where the machine allows, so that where a word
+                    // ends is computed rather than branched on byte by byte.
+                    if (j + 8 <= n) {
+                        std::size_t taken = take_ascii_alnum<Build>(s.data() + j, out, has_letter);
+                        if (taken > 0) {
+                            j += taken;
+                            prev = byte_table.cls[static_cast<unsigned char>(s[j - 1])];
+                            if (taken == 8)
+                                continue;
+                            if (s[j] == ' ')  // the usual end of a word
+                                break;
+                        }
+                    }
+                    // Then byte by byte: one table load each for ASCII letters
+                    // and digits, no decoding, no look-ahead.
+                    unsigned char b = static_cast<unsigned char>(s[j]);
+                    Cls k = byte_table.cls[b];
+                    if (k == Cls::letter || k == Cls::digit) {
+                        if constexpr (Build) {
+                            *out++ = byte_table.lower[b];
+                            has_letter = has_letter || k == Cls::letter;
+                        }
+                        prev = k;
+                        ++j;
+                        continue;
+                    }
+                    // Anything else is decoded: a joiner decides by its
+                    // neighbours, other characters end the word.
+                    const Cp cur = in.at(j);
+                    bool take = is_wordish(cur.cls);
+                    bool joiner = false;
+                    if (cur.cls == Cls::apostrophe)
+                        joiner = prev == Cls::letter && in.at(j + cur.len).cls == Cls::letter;
+                    else if (cur.cls == Cls::hyphen)
+                        joiner = is_wordish(prev) && is_wordish(in.at(j + cur.len).cls);
+                    else if (cur.cls == Cls::dot || cur.cls == Cls::comma || cur.cls == Cls::colon ||
+                             cur.cls == Cls::slash)
+                        joiner = prev == Cls::digit && in.at(j + cur.len).cls == Cls::digit;
+                    if (cur.cls == Cls::percent && prev == Cls::digit) {
+                        if constexpr (Build)
+                            *out++ = '%';
+                        ++j;
+                        break;
+                    }
+                    if (!take && !joiner)
+                        break;
+                    if constexpr (Build) {
+                        out = put_norm(out, cur, s);
+                        if (cur.cls == Cls::letter)
+                            has_letter = true;
+                    }
+                    prev = cur.cls;
+                    j += cur.len;
+                }
+            }
+            ++words;
+            if constexpr (Build) {
+                WordSpan& tok = w.spans.emplace_back();
+                tok.norm_begin = static_cast<std::uint32_t>(word_norm - norm);
+                tok.norm_size = static_cast<std::uint32_t>(out - word_norm);
+                tok.begin = c.off;
+                tok.end = static_cast<std::uint32_t>(j);
+                tok.capitalized = c.cp >= 'A' && c.cp <= 'Z';
+                tok.sentence_start = next_starts_sentence;
+                tok.has_letter = has_letter;
+                tok.punct_before = gap_punct;
+                tok.punct_after = 0;
+                w.sentences += next_starts_sentence;
+                next_starts_sentence = false;
+                gap_punct = 0;
+            }
+            i = j;
         }
-        ++words;
-        if constexpr (Build) {
-            WordSpan& tok = w.spans.emplace_back();
-            tok.norm_begin = static_cast<std::uint32_t>(word_norm - norm);
-            tok.norm_size = static_cast<std::uint32_t>(out - word_norm);
-            tok.begin = c.off;
-            tok.end = static_cast<std::uint32_t>(j);
-            tok.capitalized = c.cp >= 'A' && c.cp <= 'Z';
-            tok.sentence_start = next_starts_sentence;
-            tok.has_letter = has_letter;
-            tok.punct_before = gap_punct;
-            tok.punct_after = 0;
-            w.sentences += next_starts_sentence;
-            next_starts_sentence = false;
-            gap_punct = 0;
-        }
-        i = j;
     }
     if constexpr (Build) {
         // the texts, then Words::padding zero bytes

@@ -1,5 +1,9 @@
-// Module entry: PG_MODULE_MAGIC and the GUCs of DESIGN.md section 3.
+// Module entry: PG_MODULE_MAGIC, the GUCs of DESIGN.md section 3 and of
+// rule P1's cost bounds, and the core's interrupt check.
 #include "module.hpp"
+
+#include "../core/interrupt.hpp"
+#include "boundary.hpp"
 
 #include "postgres.hpp"
 
@@ -13,6 +17,22 @@ namespace {
 int max_pack_bytes = 8 * 1024 * 1024;
 int max_json_depth = 64;
 int max_answer_chars = 20000;
+int max_criterion_keywords = 25;
+int max_question_expansions = 10000;
+
+// The core's long loops poll this (src/core/interrupt.hpp). A cancel,
+// statement_timeout or termination sets InterruptPending from a signal
+// handler; only then does the check enter Postgres, whose
+// CHECK_FOR_INTERRUPTS() raises the real error ("canceling statement due to
+// statement timeout"...). guarded() turns that ERROR into a PgError thrown
+// through the core's frames, and the boundary raises it again. (A
+// termination is FATAL: the backend exits from inside the call.)
+void check_postgres_interrupts()
+{
+    if (!InterruptPending)
+        return;
+    residency::pg::guarded([] { CHECK_FOR_INTERRUPTS(); });
+}
 
 }  // namespace
 
@@ -24,6 +44,8 @@ Limits current_limits()
     l.max_pack_bytes = static_cast<std::size_t>(max_pack_bytes);
     l.max_json_depth = max_json_depth;
     l.max_answer_chars = static_cast<std::size_t>(max_answer_chars);
+    l.max_criterion_keywords = static_cast<std::size_t>(max_criterion_keywords);
+    l.max_question_expansions = static_cast<std::uint64_t>(max_question_expansions);
     return l;
 }
 
@@ -43,5 +65,17 @@ void _PG_init(void)
     DefineCustomIntVariable("residency.max_answer_chars", "Longest answer text accepted, in characters.",
                             "Longer answers are refused with SQLSTATE PT413.", &max_answer_chars, 20000, 1,
                             10 * 1000 * 1000, PGC_SUSET, 0, nullptr, nullptr, nullptr);
+    DefineCustomIntVariable("residency.max_criterion_keywords", "Most keywords one evaluation criterion may have.",
+                            "A content pack with more is refused by rule P1 (SQLSTATE 22023), with the "
+                            "criterion's JSON path.",
+                            &max_criterion_keywords, 25, 1, 1000, PGC_SUSET, 0, nullptr, nullptr, nullptr);
+    DefineCustomIntVariable("residency.max_question_expansions",
+                            "Most patterns one question's phrase automaton may hold, every prefix keyword "
+                            "spelled out.",
+                            "Bounds the time and memory of scoring against a pack: rule P1 refuses a pack "
+                            "whose question would exceed it (22023), and scoring refuses such a question "
+                            "of a pack stored earlier (PT413).",
+                            &max_question_expansions, 10000, 1000, 100000, PGC_SUSET, 0, nullptr, nullptr, nullptr);
     MarkGUCPrefixReserved("residency");
+    residency::set_interrupt_check(&check_postgres_interrupts);
 }

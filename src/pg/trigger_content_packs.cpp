@@ -62,7 +62,7 @@ void check_content(const TriggerCall& ev, const Row& row, RowEdit& edit)
         throw_too_deep("content pack", limits.max_json_depth);
 
     std::vector<JsonProblem> problems;
-    std::string content_version = check_content_pack(JsonbView::document(content), problems, nullptr);
+    std::string content_version = check_content_pack(JsonbView::document(content), limits, problems, nullptr);
     std::optional<std::string_view> version = row.text("version");
     std::optional<std::string_view> schema_version = row.text("schema_version");
     if (version && schema_version && !content_version.empty()) {

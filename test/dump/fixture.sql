@@ -46,7 +46,7 @@ UPDATE residency.drill_sessions SET status = 'FAILED', metadata = '{"reason": "t
 WHERE right(id::text, 2)::int = 4;
 INSERT INTO residency.evaluation_results (session_id, response_id, duration_s, words, wpm, overall_score,
     categories, what_changed, practice_rule, model_used, processing_time_ms, details)
-SELECT s.id, r.id, 45, 15, 20, 71,
+SELECT s.id, r.id, coalesce(r.audio_duration_s, 45), 15, round(15 * 60 / coalesce(r.audio_duration_s, 45), 2), 71,
        (SELECT jsonb_agg(jsonb_build_object('name', c, 'passFlag', 'PASS', 'note', c || ' looks fine', 'score', 80))
         FROM unnest(ARRAY['Length', 'Pace', 'Fillers', 'Wording', 'Ownership', 'Structure', 'Substance']) AS c),
        '["Add one number"]', 'One number per story.', 'external-model/1', 1200, '{"source": "fixture"}'

@@ -1,8 +1,12 @@
 // libFuzzer target: the tokenizer and the scorer on arbitrary bytes.
 // Whatever the input, scoring either refuses it with a residency::Error or
-// returns a result that is valid JSON and passes rules E2/E3.
+// returns a result that is valid JSON and passes rules E2/E3. Each input is
+// also scored with an interrupt callback that throws at one of its polls
+// (interrupt.hpp), as the Postgres layer's does on a cancel: the exception
+// comes out, nothing leaks (ASan), and the next score is the same.
 #include "error.hpp"
 #include "evaluation.hpp"
+#include "interrupt.hpp"
 #include "scorer.hpp"
 
 #include <cstdint>
@@ -42,6 +46,30 @@ const residency::QuestionSpec& question(std::uint8_t selector)
     return questions[selector % 4];
 }
 
+struct Cancelled {};
+long polls_left = 0;  // the callback throws when this reaches 0
+void cancel_check()
+{
+    if (--polls_left == 0)
+        throw Cancelled{};
+}
+
+// Scores with the callback set to throw at poll `at`; true when it threw.
+bool cancelled_at(long at, const residency::QuestionSpec& q, std::string_view answer, std::optional<double> duration)
+{
+    polls_left = at;
+    residency::set_interrupt_check(&cancel_check);
+    bool cancelled = false;
+    try {
+        scorer().score(q, answer, duration, nullptr, residency::Limits{});
+    } catch (const Cancelled&) {
+        cancelled = true;
+    } catch (const residency::Error&) {
+    }
+    residency::set_interrupt_check(nullptr);
+    return cancelled;
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
@@ -73,6 +101,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         record.processing_time_ms = 1;
         record.details = &json["details"];
         residency::check_evaluation(record);  // throws (and so aborts) if E2/E3 fail
+        // cancelled at a poll chosen by the input, then scored again
+        cancelled_at(1 + static_cast<long>(size % 13), q, answer, duration);
+        if (scorer().score(q, answer, duration, nullptr, residency::Limits{}).to_json_text() != r.to_json_text())
+            std::abort();
     } catch (const residency::Error& e) {
         std::string_view code = e.sqlstate();
         if (code != "22023" && code != "PT413")

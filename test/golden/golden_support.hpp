@@ -40,7 +40,7 @@ inline const std::map<std::string, QuestionSpec>& bundled_questions()
             throw std::runtime_error("cannot read " + path);
         std::stringstream text;
         text << in.rdbuf();
-        PackValidation v = validate_content_pack(Json::parse(text.str()));
+        PackValidation v = validate_content_pack(Json::parse(text.str()), Limits{});
         if (!v.ok())
             throw std::runtime_error("the bundled pack fails P1 at " + v.problems.front().path + ": " +
                                      v.problems.front().message);

@@ -51,20 +51,20 @@ Json valid_pack()
 
 std::vector<JsonProblem> problems_of(const Json& pack)
 {
-    return validate_content_pack(pack).problems;
+    return validate_content_pack(pack, Limits{}).problems;
 }
 
 // ---- the valid pack and its model -----------------------------------------
 
 TEST(ContentPack, ValidPackPasses)
 {
-    PackValidation v = validate_content_pack(valid_pack());
+    PackValidation v = validate_content_pack(valid_pack(), Limits{});
     EXPECT_TRUE(v.ok()) << test::dump(v.problems);
 }
 
 TEST(ContentPack, ValidPackFillsTheModel)
 {
-    PackValidation v = validate_content_pack(valid_pack());
+    PackValidation v = validate_content_pack(valid_pack(), Limits{});
     ASSERT_TRUE(v.ok()) << test::dump(v.problems);
     const ContentPack& pack = v.pack;
     EXPECT_EQ(pack.version, "1.0.0");
@@ -102,7 +102,7 @@ TEST(ContentPack, RubricObjectIsKeptInTheModel)
 {
     Json pack = valid_pack();
     pack["rubric"] = Json::object();
-    PackValidation v = validate_content_pack(pack);
+    PackValidation v = validate_content_pack(pack, Limits{});
     EXPECT_TRUE(v.ok()) << test::dump(v.problems);
     EXPECT_TRUE(v.pack.rubric.is_object());
 }
@@ -171,6 +171,14 @@ std::vector<BrokenPack> broken_packs()
         {"version_number", [](Json& p) { p["version"] = 1; }, {"$.version"}},
         {"version_blank", [](Json& p) { p["version"] = " "; }, {"$.version"}},
         {"version_null", [](Json& p) { p["version"] = nullptr; }, {"$.version"}},
+        // blank is Unicode white space: a no-break space, an em space, a zero-width space
+        {"title_no_break_space", [](Json& p) { p["metadata"]["title"] = "\u00a0"; }, {"$.metadata.title"}},
+        {"prompt_em_and_zero_width_spaces",
+         [](Json& p) { question(p, 0)["prompt"] = "\u2003\u200b"; },
+         {"$.questions[0].prompt"}},
+        {"criterion_ideographic_space",
+         [](Json& p) { question(p, 0)["evaluation_criteria"][0] = "\u3000"; },
+         {"$.questions[0].evaluation_criteria[0]"}},
         // metadata: an object with title, description and 7 categories
         {"metadata_missing", [](Json& p) { p.erase("metadata"); }, {"$.metadata"}},
         {"metadata_array", [](Json& p) { p["metadata"] = Json::array(); }, {"$.metadata"}},
@@ -513,7 +521,7 @@ TEST(BundledDefaultPack, ValidatesWithNoProblem)
     const std::string text = bundled_pack_text();
     PackValidation v = check_content_pack_text(text, Limits{});
     EXPECT_TRUE(v.ok()) << test::dump(v.problems);
-    EXPECT_TRUE(validate_content_pack(Json::parse(text)).ok());
+    EXPECT_TRUE(validate_content_pack(Json::parse(text), Limits{}).ok());
     EXPECT_TRUE(pack_row_problems(v.pack.version, "1.0.0", v.pack.version).empty());
 }
 

@@ -9,6 +9,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <ostream>
 #include <string>
@@ -331,6 +332,140 @@ TEST(PhraseMatcher, FindAppendsToTheOutput)
     EXPECT_EQ(out, Matches({{9, 9, 9}, {0, 1, 0}}));
     m.find({}, out);
     EXPECT_EQ(out.size(), 2u);
+}
+
+// ---- expansions: counted, then built ----------------------------------------
+
+// The patterns a phrase list expands to, counted the slow way: a prefix
+// stands for itself, every longer prefix and every word that starts with it.
+std::uint64_t brute_force_expansions(const std::vector<std::string>& phrases)
+{
+    std::vector<std::pair<std::string, bool>> vocabulary;
+    for (const std::string& p : phrases)
+        PhraseMatcher::for_each_word(p, [&](std::string_view w, bool prefix) {
+            std::pair<std::string, bool> item(w, prefix);
+            if (std::find(vocabulary.begin(), vocabulary.end(), item) == vocabulary.end())
+                vocabulary.push_back(item);
+        });
+    std::uint64_t total = 0;
+    for (const std::string& p : phrases) {
+        std::uint64_t product = 1;
+        PhraseMatcher::for_each_word(p, [&](std::string_view w, bool prefix) {
+            if (!prefix)
+                return;
+            std::uint64_t alternatives = 0;
+            for (const auto& [v, is_prefix] : vocabulary)
+                alternatives += v.compare(0, w.size(), w) == 0;
+            product *= alternatives;
+        });
+        total += product;
+    }
+    return total;
+}
+
+TEST(PhraseMatcherExpansions, CountedAsBuilt)
+{
+    const std::vector<std::vector<std::string>> cases = {
+        {},
+        {"um", "you know"},
+        {"escalat*"},
+        // nested prefixes and words under them
+        {"esc*", "escal*", "escalat*", "escalate", "escalated", "escape", "i esc* to*", "to", "tom*"},
+        // a prefix that is also a lexicon word, and a word inside a longer prefix
+        {"rep", "rep*", "report*", "reports", "i rep*", "rep* rep*"},
+        // the same phrase twice, and combinations of combinations
+        {"a* b*", "a* b*", "a", "ab", "abc*", "b", "ba*", "a* a* a*"},
+        // prefixes of one letter, and a star that is a word
+        {"* x", "x*", "xy", "x* x* x* x*", "y*"},
+    };
+    for (const auto& phrases : cases) {
+        PhraseMatcher m;
+        for (const std::string& p : phrases)
+            m.add(p);
+        const std::uint64_t counted = m.expansions();
+        EXPECT_EQ(counted, brute_force_expansions(phrases)) << testing::PrintToString(phrases);
+        std::uint64_t by_phrase = 0;
+        for (std::uint32_t i = 0; i < phrases.size(); ++i)
+            by_phrase += m.expansions(i);
+        EXPECT_EQ(by_phrase, counted);
+        m.compile(counted);
+        EXPECT_EQ(m.built_patterns(), counted) << testing::PrintToString(phrases);
+        EXPECT_EQ(m.expansions(), counted);  // still known once compiled
+        // every expansion is a path of its phrase's length: at most 1 + L * E nodes
+        std::size_t longest = 0;
+        for (const std::string& p : phrases) {
+            std::size_t words = 0;
+            PhraseMatcher::for_each_word(p, [&](std::string_view, bool) { ++words; });
+            longest = std::max(longest, words);
+        }
+        EXPECT_LE(m.nodes(), 1 + longest * counted);
+    }
+}
+
+TEST(PhraseMatcherExpansions, AddingAfterCountingCountsAgain)
+{
+    PhraseMatcher m;
+    m.add("rep*");
+    EXPECT_EQ(m.expansions(), 1u);
+    m.add("report");
+    EXPECT_EQ(m.expansions(), 3u);  // rep* now also stands for "report"
+    m.compile();
+    m.add("repeat");
+    EXPECT_EQ(m.expansions(), 5u);
+}
+
+// Compile is linear: 20,000 prefix keywords (far beyond what P1 lets a
+// question hold) compile, and match as they did (the time is measured by
+// test/bench/bench_scorer.cpp's BM_CompilePrefixKeywords, not here).
+TEST(PhraseMatcherExpansions, TwentyThousandPrefixKeywords)
+{
+    PhraseMatcher m;
+    for (int i = 0; i < 20000; ++i)
+        m.add("kw" + std::to_string(i) + "*");
+    // kwN* stands for every kwM* whose digits start with N's: each
+    // keyword counts once per digit (kw19999 under kw1*, ..., kw19999*)
+    EXPECT_EQ(m.expansions(), 10u * 1 + 90u * 2 + 900u * 3 + 9000u * 4 + 10000u * 5);
+    m.compile(PhraseMatcher::unlimited - 1);
+    EXPECT_EQ(m.built_patterns(), m.expansions());
+    Matches out;
+    m.find({m.symbol("kw19999"), m.symbol("kw7x"), m.symbol("kw")}, out);
+    // kw19999 is kw1*, kw19*, kw199*, kw1999*, kw19999*; kw7x is kw7*
+    EXPECT_EQ(out, Matches({{0, 1, 1}, {0, 1, 19}, {0, 1, 199}, {0, 1, 1999}, {0, 1, 19999}, {1, 1, 7}}));
+}
+
+// A node with many children (one prefix standing for thousands of words)
+// is searched by bisection; it finds what a scan finds.
+TEST(PhraseMatcherExpansions, WideNodes)
+{
+    PhraseMatcher m;
+    for (int i = 0; i < 3000; ++i)
+        m.add("w" + std::to_string(i));
+    const int pattern = m.add("start w* end");
+    m.compile();
+    for (int i : {0, 1, 17, 1499, 2999}) {
+        const std::string w = "w" + std::to_string(i);
+        Matches out;
+        m.find({m.symbol("start"), m.symbol(w), m.symbol("end")}, out);
+        EXPECT_EQ(out, Matches({{1, 1, static_cast<std::uint32_t>(i)}, {0, 3, static_cast<std::uint32_t>(pattern)}}))
+            << w;
+    }
+    Matches out;
+    m.find({m.symbol("start"), m.symbol("x"), m.symbol("end")}, out);
+    EXPECT_EQ(out, Matches{});
+}
+
+TEST(PhraseMatcher, FindStopsAtMaxOut)
+{
+    PhraseMatcher m = matcher({"um", "um", "um um"});
+    Matches out;
+    const std::vector<std::uint32_t> ums(10, m.symbol("um"));
+    EXPECT_TRUE(m.find(ums, out));
+    EXPECT_EQ(out.size(), 29u);
+    out.clear();
+    EXPECT_FALSE(m.find(ums, out, 20));
+    EXPECT_EQ(out.size(), 20u);
+    out.clear();
+    EXPECT_TRUE(m.find(ums, out, 29));
 }
 
 TEST(PhraseMatcher, EmptyMatcherFindsNothing)

@@ -44,7 +44,7 @@ Json pack_with(const Json& rubric)
 
 std::vector<JsonProblem> problems_of(const Json& rubric)
 {
-    return validate_content_pack(pack_with(rubric)).problems;
+    return validate_content_pack(pack_with(rubric), Limits{}).problems;
 }
 
 // A structure part that passes.
@@ -96,14 +96,14 @@ Json full_valid_rubric()
 TEST(RubricCheck, AbsentOrEmptyRubricPasses)
 {
     Json pack = pack_with(Json::object());
-    EXPECT_TRUE(validate_content_pack(pack).ok()) << dump(validate_content_pack(pack).problems);
+    EXPECT_TRUE(validate_content_pack(pack, Limits{}).ok()) << dump(validate_content_pack(pack, Limits{}).problems);
     pack.erase("rubric");
-    EXPECT_TRUE(validate_content_pack(pack).ok()) << dump(validate_content_pack(pack).problems);
+    EXPECT_TRUE(validate_content_pack(pack, Limits{}).ok()) << dump(validate_content_pack(pack, Limits{}).problems);
 }
 
 TEST(RubricCheck, FullValidOverridePasses)
 {
-    PackValidation v = validate_content_pack(pack_with(full_valid_rubric()));
+    PackValidation v = validate_content_pack(pack_with(full_valid_rubric()), Limits{});
     EXPECT_TRUE(v.ok()) << dump(v.problems);
     EXPECT_EQ(v.pack.rubric, full_valid_rubric());
 }
@@ -240,6 +240,33 @@ std::vector<RubricCase> rubric_cases()
         {"weights_string", R"({"weights": {"Pace": "12"}})", "$.rubric.weights.Pace",
          "must be a number, not the string \"12\""},
         {"weights_null", R"({"weights": {"Pace": null}})", "$.rubric.weights.Pace", "must be a number, not null"},
+        // no check may decide the score: at most 40% of the weights that count
+        {"weights_one_check_decides", R"({"weights": {"Substance": 100}})", "$.rubric.weights",
+         "gives Substance 100 of 178 for spoken answers (56%); no check may weigh more than 40% of the score"},
+        {"weights_always_passing_check_at_100_percent",
+         R"({"weights": {"Length": 0, "Pace": 100, "Fillers": 0, "Wording": 0, "Ownership": 0, "Structure": 0,
+             "Substance": 0}})",
+         "$.rubric.weights", "gives Pace 100 of 100 for spoken answers (100%)"},
+        {"weights_all_zero",
+         R"({"weights": {"Length": 0, "Pace": 0, "Fillers": 0, "Wording": 0, "Ownership": 0, "Structure": 0,
+             "Substance": 0}})",
+         "$.rubric.weights", "gives no weight to any check of spoken answers"},
+        {"weights_typed_answers_without_pace",
+         R"({"weights": {"Length": 0, "Pace": 40, "Fillers": 0, "Wording": 0, "Ownership": 0, "Structure": 30,
+             "Substance": 30}})",
+         "$.rubric.weights",
+         "gives Structure 30 of 60 for typed answers (Pace does not count) (50%); no check may weigh more than 40%"},
+        {"weights_typed_answers_only_pace",
+         R"({"weights": {"Length": 0, "Pace": 40, "Fillers": 30, "Wording": 30, "Ownership": 0, "Structure": 0,
+             "Substance": 0}})",
+         "$.rubric.weights", "gives Fillers 30 of 60 for typed answers"},
+        {"kind_weights_one_check_decides", R"({"kind_weights": {"motivation": {"Substance": 60}}})",
+         "$.rubric.kind_weights.motivation", "gives Substance 60 of 131 for spoken answers (46%)"},
+        {"kind_weights_start_from_the_weights", R"({"kind_weights": {"behavioral": {"Substance": 50}}})",
+         "$.rubric.kind_weights.behavioral", "gives Substance 50 of 116 for typed answers (Pace does not count) (43%)"},
+        {"kind_weights_start_from_the_overridden_weights",
+         R"({"weights": {"Structure": 30, "Substance": 30}, "kind_weights": {"situational": {"Length": 0, "Fillers": 0, "Wording": 0}}})",
+         "$.rubric.kind_weights.situational", "gives Structure 30 of 70 for typed answers"},
         // kind_weights
         {"kind_weights_not_object", R"({"kind_weights": []})", "$.rubric.kind_weights", "must be an object"},
         {"kind_weights_unknown_kind", R"({"kind_weights": {"narrative": {"Length": 10}}})",
@@ -272,6 +299,21 @@ std::vector<RubricCase> rubric_cases()
          "$.rubric.thresholds.Length.min_words", "must be an integer, found 10.5"},
         {"thresholds_string", R"({"thresholds": {"overall": {"short_cap": "20"}}})",
          "$.rubric.thresholds.overall.short_cap", "must be a number"},
+        // caps stay below the PASS line, "short" stays short
+        {"cap_flagged_term_at_pass", R"({"thresholds": {"Wording": {"flagged_term_cap": 70}}})",
+         "$.rubric.thresholds.Wording.flagged_term_cap", "must be from 0 to 69, found 70"},
+        {"cap_ownership_100", R"({"thresholds": {"Ownership": {"cap": 100}}})", "$.rubric.thresholds.Ownership.cap",
+         "must be from 0 to 69, found 100"},
+        {"cap_structure_70", R"({"thresholds": {"Structure": {"cap": 70}}})", "$.rubric.thresholds.Structure.cap",
+         "must be from 0 to 69, found 70"},
+        {"cap_substance_80", R"({"thresholds": {"Substance": {"cap": 80}}})", "$.rubric.thresholds.Substance.cap",
+         "must be from 0 to 69, found 80"},
+        {"cap_short_100", R"({"thresholds": {"overall": {"short_cap": 100}}})", "$.rubric.thresholds.overall.short_cap",
+         "must be from 0 to 69, found 100"},
+        {"cap_empty_70", R"({"thresholds": {"overall": {"empty_cap": 70}}})", "$.rubric.thresholds.overall.empty_cap",
+         "must be from 0 to 69, found 70"},
+        {"short_words_201", R"({"thresholds": {"overall": {"short_words": 201}}})",
+         "$.rubric.thresholds.overall.short_words", "must be from 0 to 200, found 201"},
         // order, after merging with the defaults (Pace ideal_lo is 120)
         {"thresholds_pace_pass_lo_above_default_ideal_lo", R"({"thresholds": {"Pace": {"pass_lo": 125}}})",
          "$.rubric.thresholds.Pace",
@@ -301,6 +343,13 @@ std::vector<RubricCase> rubric_cases()
          "must be a string, not the number 1"},
         {"lexicon_phrase_too_long", R"({"lexicons": {"stopwords": [")" + long_phrase + R"("]}})",
          "$.rubric.lexicons.stopwords[0]", "is longer than 100 bytes"},
+        {"lexicon_phrase_of_9_words",
+         R"({"lexicons": {"hedges": ["maybe", "one two three four five six seven eight nine"]}})",
+         "$.rubric.lexicons.hedges[1]", "has 9 words; a phrase may have at most 8"},
+        {"flagged_term_of_9_words",
+         R"({"lexicons": {"flagged_terms": {"one two three four five six seven eight nine": "calm"}}})",
+         R"($.rubric.lexicons.flagged_terms["one two three four five six seven eight nine"])",
+         "has 9 words; a phrase may have at most 8"},
         {"flagged_terms_not_object", R"({"lexicons": {"flagged_terms": ["crazy"]}})", "$.rubric.lexicons.flagged_terms",
          "must be an object, not array"},
         {"flagged_term_without_word", R"({"lexicons": {"flagged_terms": {"!!!": "calm"}}})",
@@ -356,6 +405,10 @@ std::vector<RubricCase> rubric_cases()
         {"structure_cues_not_array",
          R"({"structure": {"behavioral": [{"name": "context", "required": true, "weight": 30, "cues": "during"}]}})",
          "$.rubric.structure.behavioral[0].cues", "must be an array of phrases"},
+        {"structure_cue_of_9_words",
+         R"({"structure": {"behavioral": [{"name": "context", "required": true, "weight": 30, "cues": ["during",
+             "a b c d e f g h i"]}]}})",
+         "$.rubric.structure.behavioral[0].cues[1]", "has 9 words; a phrase may have at most 8"},
         {"structure_cue_without_word",
          R"({"structure": {"behavioral": [{"name": "context", "required": true, "weight": 30, "cues": ["during", "..."]}]}})",
          "$.rubric.structure.behavioral[0].cues[1]", "has no word to match"},
@@ -428,6 +481,72 @@ TEST(RubricCheck, KindsAcceptEveryCategoryAndKind)
     EXPECT_TRUE(problems_of({{"kinds", kinds}}).empty()) << dump(problems_of({{"kinds", kinds}}));
 }
 
+// The weights a pack may set: no check over 40% of what counts, for
+// spoken and typed answers, as rubric_with_overrides() merges them.
+TEST(RubricCheck, WeightsWhereNoCheckDecidesPass)
+{
+    const Rubric& d = default_rubric();
+    Json defaults = {{"weights", Json::object()}, {"kind_weights", Json::object()}};
+    for (std::size_t k = 0; k < check_count; ++k)
+        defaults["weights"][std::string(check_name(static_cast<Check>(k)))] = d.weights[k];
+    for (const auto& [kind, weights] : d.kind_weights)
+        for (std::size_t k = 0; k < check_count; ++k)
+            defaults["kind_weights"][std::string(to_string(kind))][std::string(check_name(static_cast<Check>(k)))] =
+                weights[k];
+    EXPECT_TRUE(problems_of(defaults).empty()) << dump(problems_of(defaults));
+    // exactly 40% passes, for spoken and typed answers
+    Json forty = Json::parse(R"({"weights": {"Length": 0, "Pace": 0, "Fillers": 0, "Wording": 0, "Ownership": 20,
+        "Structure": 40, "Substance": 40}})");
+    EXPECT_TRUE(problems_of(forty).empty()) << dump(problems_of(forty));
+    // Pace's weight counts for spoken answers only
+    Json pace = Json::parse(R"({"weights": {"Length": 20, "Pace": 40, "Fillers": 20, "Wording": 0, "Ownership": 0,
+        "Structure": 20, "Substance": 20}})");
+    EXPECT_TRUE(problems_of(pace).empty()) << dump(problems_of(pace));
+    // a kind with weights of its own does not start from the weights
+    Json own = Json::parse(R"({"weights": {"Substance": 40, "Structure": 40},
+        "kind_weights": {"motivation": {"Fillers": 20}}})");
+    EXPECT_TRUE(problems_of(own).empty()) << dump(problems_of(own));
+}
+
+TEST(RubricCheck, CapsBelowThePassLinePass)
+{
+    Json caps = Json::parse(R"({"thresholds": {"Wording": {"flagged_term_cap": 69}, "Ownership": {"cap": 0},
+        "Structure": {"cap": 69}, "Substance": {"cap": 69}, "overall": {"short_cap": 69, "empty_cap": 69,
+        "short_words": 200}}})");
+    EXPECT_TRUE(problems_of(caps).empty()) << dump(problems_of(caps));
+    // the compiled-in caps are below it
+    const Rubric& d = default_rubric();
+    for (int cap : {d.flagged_term_cap, d.ownership_cap, d.structure_cap, d.substance_cap, d.short_cap, d.empty_cap})
+        EXPECT_LT(cap, 70);
+    EXPECT_LE(d.short_words, 200);
+}
+
+TEST(RubricCheck, PhrasesOfAtMost8WordsPass)
+{
+    EXPECT_TRUE(problems_of({{"lexicons", {{"hedges", {"one two three four five six seven eight"}}}}}).empty());
+    // counted once normalised: "don't" is one word, "a-b" one
+    EXPECT_TRUE(problems_of({{"lexicons", {{"hedges", {"don't don't don't don't a-b a-b a-b a-b"}}}}}).empty());
+}
+
+TEST(RubricCheck, MoreThan64KiBOfPhrasesIsRefused)
+{
+    // 700 phrases of 100 bytes: 70,000 bytes in every question's automaton
+    Json many = Json::array();
+    for (int i = 0; i < 700; ++i) {
+        std::string p = "w" + std::to_string(i);
+        many.push_back(p + std::string(100 - p.size(), 'x'));
+    }
+    std::vector<JsonProblem> problems = problems_of({{"lexicons", {{"detail_words", many}}}});
+    ASSERT_EQ(paths(problems), std::vector<std::string>({"$.rubric"})) << dump(problems);
+    EXPECT_EQ(problems[0].message, "its lexicons, flagged terms and structure cues hold 70000 bytes of phrases; a "
+                                   "rubric may hold at most 65536 (every question's automaton holds them all)");
+    // stopwords are not matched: they do not count
+    EXPECT_TRUE(problems_of({{"lexicons", {{"stopwords", many}}}}).empty());
+    // 655 of them fit
+    many.erase(many.begin() + 655, many.end());
+    EXPECT_TRUE(problems_of({{"lexicons", {{"detail_words", many}}}}).empty());
+}
+
 TEST(RubricCheck, LexiconOfMoreThan1000PhrasesIsRefused)
 {
     Json many = Json::array();
@@ -468,7 +587,7 @@ TEST(RubricCheck, RubricProblemsComeWithTheRestOfThePack)
 {
     Json pack = pack_with({{"weights", {{"Length", 101}}}});
     pack["questions"][0]["category"] = "Surgery";
-    std::vector<JsonProblem> problems = validate_content_pack(pack).problems;
+    std::vector<JsonProblem> problems = validate_content_pack(pack, Limits{}).problems;
     EXPECT_EQ(paths(problems), std::vector<std::string>({"$.questions[0].category", "$.rubric.weights.Length"}))
         << dump(problems);
 }
