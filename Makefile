@@ -45,6 +45,11 @@ $(OBJS): $(wildcard src/core/*.hpp src/pg/*.hpp)
 bench:
 	scripts/bench.sh
 
+# The scorer against human ratings (scripts/calibrate.sh, docs/scoring.md).
+.PHONY: calibrate
+calibrate:
+	scripts/calibrate.sh
+
 # The product's main job on its embedded default: a throwaway cluster, the
 # bundled content pack, a demo drill through the API (scripts/demo.sh).
 .PHONY: demo

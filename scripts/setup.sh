@@ -17,8 +17,8 @@ packages=(
     postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl
     # fuzzing (libFuzzer comes with clang's runtime) and the format check
     clang libclang-rt-dev clang-format
-    # the scripts themselves
-    util-linux procps
+    # the scripts themselves (python3: make bench and make calibrate)
+    util-linux procps python3
 )
 
 missing=()
