@@ -639,26 +639,4 @@ const std::map<std::string, std::vector<std::string>>& practice_templates()
     return practice_placeholders;
 }
 
-std::string fill_template(const std::string& text, const std::vector<std::pair<std::string, std::string>>& values)
-{
-    std::string out;
-    out.reserve(text.size() + 32);
-    std::size_t done = 0;  // text[0, done) is in `out`
-    for (std::size_t open = text.find('{'); open != std::string::npos; open = text.find('{', open + 1)) {
-        std::size_t close = text.find('}', open + 1);
-        if (close == std::string::npos)
-            break;
-        std::string_view name(text.data() + open + 1, close - open - 1);
-        auto it = std::find_if(values.begin(), values.end(), [&](const auto& v) { return v.first == name; });
-        if (it == values.end())
-            continue;  // unknown: kept as it is
-        out.append(text, done, open - done);
-        out += it->second;
-        done = close + 1;
-        open = close;
-    }
-    out.append(text, done, std::string::npos);
-    return out;
-}
-
 }  // namespace residency

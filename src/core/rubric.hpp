@@ -113,7 +113,4 @@ const std::map<std::string, std::vector<std::string>>& note_templates();
 const std::map<std::string, std::vector<std::string>>& fix_templates();
 const std::map<std::string, std::vector<std::string>>& practice_templates();
 
-// "{name}" placeholders of `text` replaced from `values` (unknown ones kept).
-std::string fill_template(const std::string& text, const std::vector<std::pair<std::string, std::string>>& values);
-
 }  // namespace residency

@@ -110,6 +110,7 @@ public:
     std::size_t cached_bytes() const { return cached_bytes_; }
     bool cached(const std::string& question_id) const { return questions_.count(question_id) > 0; }
 
+    // The phases' types (scorer_internal.hpp).
     struct Compiled;
     struct Scratch;
     struct Texts;

@@ -884,18 +884,6 @@ TEST(NormalizePhrase, StarOnAPartWithoutWordsDoesNotMoveToThePreviousWord)
     EXPECT_EQ(normalize_phrase("i escalated ...*"), "i escalated");
 }
 
-// ---- templates ---------------------------------------------------------------
-
-TEST(FillTemplate, ReplacesKnownPlaceholdersAndKeepsTheRest)
-{
-    EXPECT_EQ(fill_template("{seconds} s for a ~{expected} s question.", {{"seconds", "48"}, {"expected", "90"}}),
-              "48 s for a ~90 s question.");
-    EXPECT_EQ(fill_template("{a}{a} {b} {", {{"a", "x"}}), "xx {b} {");
-    EXPECT_EQ(fill_template("", {{"a", "x"}}), "");
-    // replacements are not scanned again
-    EXPECT_EQ(fill_template("{a}", {{"a", "{a}"}}), "{a}");
-}
-
 TEST(CheckName, InEvaluationOrder)
 {
     const char* names[] = {"Length", "Pace", "Fillers", "Wording", "Ownership", "Structure", "Substance"};
