@@ -53,6 +53,26 @@ sql -v pack="$(cat "$data/pack.json")" <<'SQL'
 INSERT INTO residency.content_packs (id, version, name, content, uploaded_by)
 VALUES ('00000000-0000-0000-0000-0000000000c0', '1.0.0', 'calibration', :'pack', '00000000-0000-0000-0000-0000000000ca');
 SQL
+# The Pace band is fitted: the same answers scored under each band of a grid
+# (the pack's rubric overriding thresholds.Pace), for calibrate.py to choose
+# from on the other students of each fold.
+# The band's shape is fixed (PASS from 20 wpm below the ideal, zero 60 below
+# it; an ideal 50 wpm wide, then PASS to 30 and zero 90 wpm above it); its
+# place is chosen from the grid.
+pace_grid="130 140 150 160 170 180 190 200"
+for lo in $pace_grid; do
+    band=$(printf '{"zero_lo": %d, "pass_lo": %d, "ideal_lo": %d, "ideal_hi": %d, "pass_hi": %d, "zero_hi": %d}' \
+        $((lo - 60)) $((lo - 20)) "$lo" $((lo + 50)) $((lo + 80)) $((lo + 140)))
+    sql -v pack="$(cat "$data/pack.json")" -v band="$band" -v lo="$lo" <<'SQL'
+INSERT INTO residency.content_packs (id, version, name, content, uploaded_by)
+VALUES (('00000000-0000-0000-0000-000000000' || :'lo')::uuid, '1.0.0', 'calibration, Pace from ' || :'lo',
+        jsonb_set(:'pack'::jsonb, '{rubric}', jsonb_build_object('thresholds', jsonb_build_object('Pace', :'band'::jsonb))),
+        '00000000-0000-0000-0000-0000000000ca');
+SQL
+done
+pace="SELECT a.pid, a.qnum, g.lo AS ideal_lo, (residency.score(('00000000-0000-0000-0000-000000000' || g.lo)::uuid, a.question_id, a.text, a.duration_s) -> 'categories' -> 1 ->> 'score')::int AS pace FROM cal.answers AS a CROSS JOIN unnest('{${pace_grid// /,}}'::int[]) AS g(lo) ORDER BY 1, 2, 3"
+sql -c "\\copy ($pace) TO STDOUT (FORMAT csv, HEADER)" >"$work/pace_grid.csv"
+
 score="SELECT a.pid, a.qnum, a.question_id, a.duration_s, a.text, residency.score('00000000-0000-0000-0000-0000000000c0', a.question_id, a.text, a.duration_s) AS spoken, residency.score('00000000-0000-0000-0000-0000000000c0', a.question_id, a.text, NULL) AS typed FROM cal.answers AS a ORDER BY a.pid, a.qnum"
 sql -c "\\copy ($score) TO STDOUT (FORMAT csv, HEADER)" >"$work/answers.csv"
 sql -c "\\copy (SELECT * FROM cal.ratings ORDER BY pid) TO STDOUT (FORMAT csv, HEADER)" >"$work/ratings.csv"

@@ -132,7 +132,7 @@ FROM (SELECT residency.score('00000000-0000-0000-0000-0000000000c2', 'q1', 'I re
 
 -- P1 checks the rubric, with a JSON path for every problem
 UPDATE residency.content_packs
-SET content = small_pack('{"weights": {"Pace": 120, "Speed": 1}, "thresholds": {"Pace": {"pass_lo": 150}}, "lexicons": {"hedges": ["!!!"]}, "kinds": {"Z": "motivation"}, "notes": {"pace.pass": "{wpm} at {nowhere}"}, "colour": "blue"}')
+SET content = small_pack('{"weights": {"Pace": 120, "Speed": 1}, "thresholds": {"Pace": {"pass_lo": 190}}, "lexicons": {"hedges": ["!!!"]}, "kinds": {"Z": "motivation"}, "notes": {"pace.pass": "{wpm} at {nowhere}"}, "colour": "blue"}')
 WHERE id = '00000000-0000-0000-0000-0000000000c2';
 \echo :SQLSTATE
 
@@ -146,12 +146,12 @@ SET content = small_pack('{"weights": {"Length": 0, "Pace": 100, "Fillers": 0, "
 WHERE id = '00000000-0000-0000-0000-0000000000c2';
 \echo :SQLSTATE
 UPDATE residency.content_packs
-SET content = small_pack('{"kind_weights": {"motivation": {"Substance": 60}}, "thresholds": {"Structure": {"cap": 100}, "overall": {"empty_cap": 70, "short_words": 5000}}}')
+SET content = small_pack('{"kind_weights": {"motivation": {"Substance": 60}}, "thresholds": {"Substance": {"cap": 100}, "overall": {"empty_cap": 70, "short_words": 5000}}}')
 WHERE id = '00000000-0000-0000-0000-0000000000c2';
 \echo :SQLSTATE
 -- weights that share the score are accepted
 UPDATE residency.content_packs
-SET content = small_pack('{"weights": {"Fillers": 20, "Substance": 30}, "thresholds": {"Structure": {"cap": 69}}}')
+SET content = small_pack('{"weights": {"Fillers": 20, "Substance": 30}, "thresholds": {"Substance": {"cap": 69}, "Structure": {"concise_pass": 1.4}}}')
 WHERE id = '00000000-0000-0000-0000-0000000000c2'
 RETURNING content #> '{rubric,weights}' AS weights;
 

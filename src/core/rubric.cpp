@@ -23,9 +23,10 @@ const std::map<std::string, std::string> default_notes = {
     {"length.short", "{seconds} s for a ~{expected} s question: {percent}% of the target."},
     {"length.long", "{seconds} s for a ~{expected} s question: {percent}% of the target."},
     {"length.few_words", "Only {word_count}: too few for a full answer to a ~{expected} s question."},
-    {"pace.pass", "{wpm} wpm, inside the {ideal_lo}-{ideal_hi} wpm listeners follow easily."},
-    {"pace.fast", "{wpm} wpm, faster than the {ideal_lo}-{ideal_hi} wpm listeners follow easily."},
-    {"pace.slow", "{wpm} wpm, slower than the {ideal_lo}-{ideal_hi} wpm range."},
+    {"pace.pass",
+     "{wpm} wpm, within the {pass_lo}-{pass_hi} wpm interviewers rated well (best {ideal_lo}-{ideal_hi})."},
+    {"pace.fast", "{wpm} wpm, faster than the {ideal_lo}-{ideal_hi} wpm interviewers rated highest."},
+    {"pace.slow", "{wpm} wpm, slower than the {ideal_lo}-{ideal_hi} wpm interviewers rated highest."},
     {"pace.typed", "Typed answer: pace not scored."},
     {"pace.short", "Too short to judge pace ({seconds} s, {word_count}): not scored."},
     {"fillers.pass", "Fillers: {count} ({rate} per 100 words)."},
@@ -39,9 +40,11 @@ const std::map<std::string, std::string> default_notes = {
     {"ownership.plan_pass", "Statements of what you would do ('I would...'): {frames}."},
     {"ownership.plan_flag", "Statements of what you would do ('I would...'): {frames}."},
     {"ownership.you", "'you' x{you} ({rate} per 100 words) where the answer is about you."},
-    {"structure.pass", "Found {found}, in that order."},
-    {"structure.missing", "Missing {missing} (found {found})."},
-    {"structure.order", "Found {found}, but not in that order."},
+    {"structure.pass", "To the point: {seconds} s for a ~{expected} s question; filler words such as 'like' and "
+                       "words said twice: {clutter} per 100 words."},
+    {"structure.long", "{seconds} s for a ~{expected} s question ({percent}% of it): the point gets lost in the "
+                       "length."},
+    {"structure.cluttered", "Filler words such as 'like' and words said twice: {clutter} per 100 words{examples}."},
     {"substance.pass", "Covers {hit} of {total} key points; concrete details: {details}."},
     {"substance.flag", "Covers {hit} of {total} key points; not yet: '{missing}'. Concrete details: {details}."},
     {"substance.details", "Covers {hit} of {total} key points; concrete details (numbers, times, names): {details}."},
@@ -53,9 +56,9 @@ const Placeholders note_placeholders = {
     {"length.short", {"seconds", "expected", "percent", "words", "word_count"}},
     {"length.long", {"seconds", "expected", "percent", "words", "word_count"}},
     {"length.few_words", {"seconds", "expected", "percent", "words", "word_count"}},
-    {"pace.pass", {"wpm", "ideal_lo", "ideal_hi"}},
-    {"pace.fast", {"wpm", "ideal_lo", "ideal_hi"}},
-    {"pace.slow", {"wpm", "ideal_lo", "ideal_hi"}},
+    {"pace.pass", {"wpm", "ideal_lo", "ideal_hi", "pass_lo", "pass_hi"}},
+    {"pace.fast", {"wpm", "ideal_lo", "ideal_hi", "pass_lo", "pass_hi"}},
+    {"pace.slow", {"wpm", "ideal_lo", "ideal_hi", "pass_lo", "pass_hi"}},
     {"pace.typed", {}},
     {"pace.short", {"seconds", "words", "word_count"}},
     {"fillers.pass", {"count", "rate", "top"}},
@@ -69,9 +72,9 @@ const Placeholders note_placeholders = {
     {"ownership.plan_pass", {"frames"}},
     {"ownership.plan_flag", {"frames"}},
     {"ownership.you", {"you", "rate"}},
-    {"structure.pass", {"found", "missing"}},
-    {"structure.missing", {"found", "missing"}},
-    {"structure.order", {"found", "missing"}},
+    {"structure.pass", {"seconds", "expected", "percent", "clutter", "examples", "found", "missing"}},
+    {"structure.long", {"seconds", "expected", "percent", "clutter", "examples", "found", "missing"}},
+    {"structure.cluttered", {"seconds", "expected", "percent", "clutter", "examples", "found", "missing"}},
     {"substance.pass", {"hit", "total", "details", "missing"}},
     {"substance.flag", {"hit", "total", "details", "missing"}},
     {"substance.details", {"hit", "total", "details", "missing"}},
@@ -80,10 +83,9 @@ const Placeholders note_placeholders = {
 
 // What to change: one concrete instruction per FLAGged check.
 const std::map<std::string, std::string> default_fixes = {
-    {"length.short", "Add the missing beat: one line of context, one more concrete action, then the result and "
-                     "what you learned."},
-    {"length.long", "Cut the set-up to two sentences and stop once you have said the result and the lesson."},
-    {"length.few_words", "Answer in full sentences: context, what you did, what happened, what you learned."},
+    {"length.short", "Give the whole answer: your point, one example of what you did, and how it ended."},
+    {"length.long", "Stop once you have made your point and given one example: ~{expected} s at most."},
+    {"length.few_words", "Answer in full sentences: your point, what you did, how it ended."},
     {"pace.fast", "Put a full stop after each step of the story and take one breath before the next."},
     {"pace.slow", "Decide your three beats before you start, so you are not composing mid-sentence."},
     {"fillers", "Swap '{top1}' for a one-beat silent pause: silence sounds like thinking."},
@@ -107,7 +109,9 @@ const std::map<std::string, std::string> default_fixes = {
     {"structure.claim", "Lead with your answer in one sentence: what draws you, or who you are."},
     {"structure.evidence", "Back it with one concrete experience: where, what you did, what it showed you."},
     {"structure.fit", "Close by linking it to this specialty or program and where you are heading."},
-    {"structure.order", "Tell it in order: context first, then your actions, then the result."},
+    {"structure.long", "Say your answer in the first sentence, give one example, then stop: aim for ~{target} s."},
+    {"structure.cluttered", "When you lose the thread, pause and start the sentence again, once, instead of 'like' "
+                            "or saying a word twice."},
     {"substance", "Add one sentence on '{missing}', and one concrete detail: a number, a timeframe or the setting."},
     {"substance.details", "Add concrete details: a number, a timeframe, the setting or who was involved."},
     {"improved", "{check}: {before} -> {after}."},
@@ -124,7 +128,7 @@ const std::map<std::string, std::string> default_fixes = {
 const Placeholders fix_placeholders = [] {
     Placeholders p;
     for (const auto& [id, text] : default_fixes)
-        p[id] = {"expected", "top1", "term", "alternative", "missing", "check", "before", "after"};
+        p[id] = {"expected", "top1", "term", "alternative", "missing", "check", "before", "after", "target"};
     return p;
 }();
 
@@ -136,7 +140,7 @@ const std::map<std::string, std::string> default_practice = {
     {"fillers", "Pause, don't fill: close your mouth at every comma."},
     {"wording", "Facts first: say what you did, not what you think you did."},
     {"ownership", "One 'I' verb per step: every action sentence starts with 'I'."},
-    {"structure", "20/60/20: 20% context, 60% your actions, 20% result and lesson."},
+    {"structure", "Point, example, stop: say your answer first, back it with one example, then end."},
     {"substance", "One number per story: include at least one count, time or outcome measure."},
     {"maintain", "Rehearse the same shape on a new question: context, actions, result, lesson."},
 };
@@ -151,12 +155,16 @@ const Placeholders practice_placeholders = [] {
 Rubric make_default()
 {
     Rubric r;
-    r.kind_weights[QuestionKind::motivation] = {14, 12, 12, 8, 10, 15, 29};
-    r.filler_core = {"um", "umm", "uh", "uhh", "er", "erm", "ah", "hmm", "mm"};
-    r.filler_discourse = {"like", "you know", "i mean", "basically", "actually", "literally", "so", "right", "okay so"};
-    r.hedges_lexicon = {"i think",  "i guess",      "i feel like", "maybe",        "perhaps",
-                        "probably", "sort of",      "kind of",     "i'm not sure", "hopefully",
-                        "somewhat", "a little bit", "i suppose",   "more or less"};
+    // Hesitations (um, uhm, ummm, uh, ah, er, erm, hm, mm...) are recognised
+    // by their spelling, whatever the lexicon (scorer_signals.cpp); a pack
+    // may list more core fillers. Of the discourse markers, only 'like'
+    // tracks what judges call fillers (docs/scoring.md, Evidence).
+    r.filler_core = {};
+    r.filler_discourse = {"like"};
+    // The hedges judges held against an answer, or at least not for it
+    // (docs/scoring.md, Evidence): "I think", "kind of", "probably", "maybe"
+    // and "a little bit" went with higher ratings, so they are not counted.
+    r.hedges_lexicon = {"i guess", "sort of", "hopefully", "somewhat", "i suppose", "more or less"};
     // A starter list; a clinical reviewer should own it (docs/scoring.md).
     r.flagged_terms = {{"noncompliant", "not yet able to follow the plan"},
                        {"non-compliant", "not yet able to follow the plan"},
@@ -401,6 +409,26 @@ double* threshold_slot(Rubric& r, std::string_view section, std::string_view fie
         if (field == "max_you_per_100_words")
             return &r.max_you_per_100;
     }
+    if (section == "Structure") {
+        if (field == "concise_ideal")
+            return &r.concise.ideal;
+        if (field == "concise_pass")
+            return &r.concise.pass;
+        if (field == "concise_zero")
+            return &r.concise.zero;
+        if (field == "clutter_ideal")
+            return &r.clutter.ideal;
+        if (field == "clutter_pass")
+            return &r.clutter.pass;
+        if (field == "clutter_zero")
+            return &r.clutter.zero;
+    }
+    if (section == "overall") {
+        if (field == "intercept")
+            return &r.overall_intercept;
+        if (field == "slope")
+            return &r.overall_slope;
+    }
     if (section == "Substance") {
         if (field == "coverage_full")
             return &r.coverage_full;
@@ -428,8 +456,6 @@ int* integer_slot(Rubric& r, std::string_view section, std::string_view field)
         if (field == "cap")
             return &r.ownership_cap;
     }
-    if (section == "Structure" && field == "cap")
-        return &r.structure_cap;
     if (section == "Substance") {
         if (field == "details_full")
             return &r.details_full;
@@ -590,14 +616,25 @@ const std::vector<Section>& threshold_sections()
           {"plan_min_frames", 1, 100, true},
           {"max_you_per_100_words", 0, 100, false},
           {"cap", 0, max_cap, true}}},
-        {"Structure", {{"cap", 0, max_cap, true}}},
+        {"Structure",
+         {{"concise_ideal", 0.05, 10, false},
+          {"concise_pass", 0.05, 10, false},
+          {"concise_zero", 0.05, 10, false},
+          {"clutter_ideal", 0, 100, false},
+          {"clutter_pass", 0, 100, false},
+          {"clutter_zero", 0, 100, false}}},
         {"Substance",
          {{"coverage_full", 0.01, 1, false},
           {"details_full", 1, 100, true},
           {"coverage_floor", 0, 1, false},
           {"cap", 0, max_cap, true}}},
         {"overall",
-         {{"short_words", 0, max_short_words, true}, {"short_cap", 0, max_cap, true}, {"empty_cap", 0, max_cap, true}}},
+         {{"short_words", 0, max_short_words, true},
+          {"short_cap", 0, max_cap, true},
+          {"empty_cap", 0, max_cap, true},
+          // a positive slope keeps the overall score monotone in the checks
+          {"intercept", -100, 100, false},
+          {"slope", 0.05, 5, false}}},
     };
     return sections;
 }
@@ -610,6 +647,8 @@ const std::vector<std::pair<const char*, std::vector<const char*>>>& threshold_o
         {"Fillers", {"ideal", "pass", "zero"}},
         {"Wording", {"ideal", "pass", "zero"}},
         {"Ownership", {"zero", "pass", "ideal"}},
+        {"Structure", {"concise_ideal", "concise_pass", "concise_zero"}},
+        {"Structure", {"clutter_ideal", "clutter_pass", "clutter_zero"}},
     };
     return orders;
 }

@@ -36,23 +36,29 @@ struct Floor {
 };
 
 struct Rubric {
-    std::string version = "1.0";
+    std::string version = "2.0";
 
-    // weights per check, and per kind where a kind differs
-    std::array<int, check_count> weights{14, 12, 12, 8, 10, 22, 22};
+    // weights per check, and per kind where a kind differs. Fitted on the
+    // calibration half of the MIT Interview Dataset (make calibrate,
+    // docs/scoring.md, Evidence): each check's agreement with the judges'
+    // Overall rating, none over 40% (P1). Wording, Ownership and Substance
+    // did not agree with it: they coach, at weight 0.
+    std::array<int, check_count> weights{3, 39, 16, 0, 0, 17, 25};
     std::map<QuestionKind, std::array<int, check_count>> kind_weights;
 
-    // Length: duration / expected_duration_s
-    Band length{0.25, 0.60, 0.80, 1.20, 1.60, 2.50};
+    // Length: duration / expected_duration_s. Long enough to answer; an
+    // answer that runs long is Structure's concern (docs/scoring.md, Evidence)
+    Band length{0.10, 0.20, 0.30, 1.20, 1.80, 3.00};
     int length_min_words = 40;  // fewer words: Length is capped below PASS
     double typed_wpm = 140;     // typed answers' estimated speaking rate
-    // Pace: words per minute, spoken answers only
-    Band pace{70, 110, 120, 160, 170, 230};
+    // Pace: words per minute, spoken answers only; the band the judges
+    // rated highest (fitted, as the weights)
+    Band pace{120, 160, 180, 230, 260, 320};
     double pace_min_seconds = 20;
     int pace_min_words = 40;
     // Fillers: weighted fillers per 100 words
     Ceiling fillers{1.5, 3.0, 8.0};
-    double filler_core_weight = 1.0, filler_discourse_weight = 0.5, filler_stutter_weight = 0.5;
+    double filler_core_weight = 1.0, filler_discourse_weight = 1.0, filler_stutter_weight = 0.0;
     // Wording: hedges per 100 words; any flagged term caps the score
     Ceiling hedges{1.0, 2.0, 6.0};
     int flagged_term_cap = 60;
@@ -60,12 +66,17 @@ struct Rubric {
     // statements (plan); generic "you" per 100 words (self)
     Floor i_share{0.20, 0.50, 0.60};
     int min_i_words = 3;
-    int min_i_actions = 2;
+    int min_i_actions = 0;  // "I did" statements a past story needs (evidence: none; docs/scoring.md)
     int plan_min_frames = 2;
     double max_you_per_100 = 3.0;
     int ownership_cap = 60;
-    // Structure: the score of a missing or misplaced required part
-    int structure_cap = 65;
+    // Structure: to the point. The answer's length against the question's
+    // (duration / expected_duration_s) and its clutter (discourse fillers
+    // such as 'like', and words said twice in a row, per 100 words), each a
+    // sub-score; Structure is their mean. The story parts (below) are
+    // reported and coached, not scored.
+    Ceiling concise{0.60, 1.20, 2.00};
+    Ceiling clutter{0.5, 2.5, 7.0};
     // Substance: 60 * min(1, coverage / coverage_full) + 40 * min(1, details / details_full)
     double coverage_full = 0.67;
     int details_full = 3;
@@ -75,6 +86,10 @@ struct Rubric {
     int short_words = 25;
     int short_cap = 20;
     int empty_cap = 59;  // Structure and Substance both FLAG
+    // The overall score predicts a listener's rating on the 1-7 scale of the
+    // MIT Interview Dataset mapped to 0..100: intercept + slope x the
+    // weighted mean of the checks (fitted: docs/scoring.md, Evidence)
+    double overall_intercept = 14.8, overall_slope = 0.782;
 
     // Lexicons (normalised phrases; a trailing * on a word is a prefix)
     std::vector<std::string> filler_core;

@@ -65,8 +65,11 @@ inline constexpr std::size_t max_phrase_chars = 100;
 // each question's automaton holds them, at about 20 bytes of memory each.
 inline constexpr std::size_t max_rubric_phrase_bytes = 64 * 1024;
 inline constexpr std::size_t max_template_chars = 400;
-// No check may weigh more than this share of the score (weight_shares()).
+// No check may weigh more than this share of the score (weight_shares()):
+// of a spoken answer's weights, and of a typed answer's, which has no Pace
+// and so gives the others larger shares.
 inline constexpr int max_weight_share_percent = 40;
+inline constexpr int max_typed_weight_share_percent = 50;
 inline constexpr std::size_t pace_index = 1;  // Pace, not scored for typed answers
 
 template <class View>
@@ -190,8 +193,9 @@ struct Checker {
     }
     // A weight set as the scorer applies it (merged with what it starts
     // from) must let no single check decide the score: each check at most
-    // max_weight_share_percent of the weights that count, for spoken answers
-    // (all 7) and typed ones (Pace does not count), and some weight at all.
+    // max_weight_share_percent of the weights of spoken answers (all 7),
+    // max_typed_weight_share_percent of those of typed ones (Pace does not
+    // count) and of a set that gives Pace no weight, and some weight at all.
     void weight_shares(const std::array<int, check_count>& w, const JsonPath& p)
     {
         for (bool typed : {false, true}) {
@@ -207,11 +211,14 @@ struct Checker {
             for (std::size_t k = 0; k < check_count; ++k)
                 if (!(typed && k == pace_index) && (top == check_count || w[k] > w[top]))
                     top = k;
-            if (100 * w[top] > max_weight_share_percent * sum) {
+            // A weight set without Pace has no Pace for spoken answers either.
+            const bool without_pace = typed || w[pace_index] == 0;
+            const int max_share = without_pace ? max_typed_weight_share_percent : max_weight_share_percent;
+            if (100 * w[top] > max_share * sum) {
                 problem(p, "gives " + std::string(check_names[top]) + " " + std::to_string(w[top]) + " of " +
                                std::to_string(sum) + " for " + answers + " (" +
                                std::to_string((100 * w[top] + sum / 2) / sum) + "%); no check may weigh more than " +
-                               std::to_string(max_weight_share_percent) + "% of the score");
+                               std::to_string(max_share) + "% of the score");
                 return;
             }
         }

@@ -141,7 +141,8 @@ CheckResult pace_check(const CheckInput& in, JsonEvents& w)
     bool scored = !s.estimated && s.seconds >= r.pace_min_seconds && s.words >= r.pace_min_words;
     cr.score = 100;
     add_values(cr.values, "wpm", whole(s.wpm), "ideal_lo", whole(r.pace.ideal_lo), "ideal_hi", whole(r.pace.ideal_hi),
-               "seconds", whole(s.seconds), "words", std::to_string(s.words), "word_count", word_count_text(s.words));
+               "pass_lo", whole(r.pace.pass_lo), "pass_hi", whole(r.pace.pass_hi), "seconds", whole(s.seconds), "words",
+               std::to_string(s.words), "word_count", word_count_text(s.words));
     if (s.estimated) {
         cr.outcome = "pace.typed";
     } else if (!scored) {
@@ -177,7 +178,10 @@ CheckResult fillers_check(const CheckInput& in, JsonEvents& w)
         out += "' x";
         out += std::to_string(f.second);
     });
-    int count = s.filler_core + s.filler_discourse + s.stutters;
+    if (top_text.empty())  // only repeats were counted (a pack weighs them)
+        top_text = "words said twice";
+    // what the rate counts: repeats only when they weigh something
+    int count = s.filler_core + s.filler_discourse + (r.filler_stutter_weight > 0 ? s.stutters : 0);
     std::string rate_text = fixed(rate, 1);
     cr.display = rate_text + " per 100 words";
     add_values(cr.values, "count", std::to_string(count), "rate", std::move(rate_text), "top", std::move(top_text),
@@ -331,23 +335,54 @@ PartsRead read_parts(const std::vector<Rubric::Part>& parts, const std::vector<s
     return p;
 }
 
-// Structure: the parts of the answer's kind, found by their cues, in order.
+// Structure: to the point (docs/scoring.md, Evidence). Judges called an
+// answer structured when it made its point in fewer words than the question
+// allows and without clutter: the mean of a conciseness score (the answer's
+// length against the question's) and a clarity score ('like' as a filler,
+// and words said twice in a row, per 100 words). The parts of the answer's
+// kind (context, action, result...) are reported and coached, not scored:
+// their cues did not agree with the judges.
 CheckResult structure_check(const CheckInput& in, JsonEvents& w)
 {
     const Signals& s = in.s;
+    const Rubric& r = in.r;
     CheckResult cr = new_result(Check::structure, in);
+    const double ratio = s.seconds / in.q.expected_duration_s;
+    const double clutter = (s.filler_discourse + s.stutters) * s.per100;
+    const int concise = ceiling_score(round_to(ratio, 2), r.concise);
+    const int clear = ceiling_score(round_to(clutter, 2), r.clutter);
+    cr.score = round_half_up((concise + clear) / 2.0);
     static const std::vector<Rubric::Part> no_parts;
     const auto& parts = in.c.parts ? *in.c.parts : no_parts;
     const auto& at = s.part_positions;
     PartsRead p = read_parts(parts, at);
-    cr.score = p.missing_required || !p.in_order ? std::min(p.score, in.r.structure_cap) : p.score;
-    cr.display = p.found.empty() ? std::string("none") : p.found;
-    add_values(cr.values, "found", p.found.empty() ? std::string("none of them") : std::move(p.found), "missing",
-               std::move(p.missing));
-    cr.outcome = cr.score >= 70 ? "structure.pass" : p.missing_required ? "structure.missing" : "structure.order";
-    cr.fix_id = p.missing_required ? "structure." + p.first_missing : "structure.order";
+    std::string clutter_text = fixed(clutter, 1);
+    std::string examples;  // " (2 filler words, 1 word said twice)": what was counted
+    auto counted = [&](int n, const char* one, const char* many) {
+        if (n > 0)
+            examples += (examples.empty() ? " (" : ", ") + std::to_string(n) + (n == 1 ? one : many);
+    };
+    counted(s.filler_discourse, " filler word", " filler words");
+    counted(s.stutters, " word said twice", " words said twice");
+    if (!examples.empty())
+        examples += ")";
+    cr.display = clutter_text + " clutter, " + whole(ratio * 100) + "% length";
+    add_values(cr.values, "seconds", (s.estimated ? "~" : "") + whole(s.seconds), "percent", whole(ratio * 100),
+               "clutter", std::move(clutter_text), "examples", std::move(examples), "target",
+               whole(r.concise.ideal * in.q.expected_duration_s), "found",
+               p.found.empty() ? std::string("none of them") : std::move(p.found), "missing", std::move(p.missing));
+    const bool too_long = concise <= clear;
+    cr.outcome = cr.score >= 70 ? "structure.pass" : too_long ? "structure.long" : "structure.cluttered";
+    cr.fix_id = too_long ? "structure.long" : "structure.cluttered";
     cr.practice_id = "structure";
-    cr.stretch_id = "stretch.structure";
+    // Passing, the stretch is the story's first missing part, if any.
+    cr.stretch_id = p.missing_required ? "structure." + p.first_missing : "stretch.structure";
+    w.field("ratio", ratio, 2)
+        .field("concise", concise)
+        .field("discourse_fillers", s.filler_discourse)
+        .field("repeated_words", s.stutters)
+        .field("clutter_per_100_words", clutter, 2)
+        .field("clear", clear);
     w.field("template", to_string(in.c.kind));
     w.key("parts").begin_array();
     for (std::size_t k = 0; k < parts.size(); ++k) {
@@ -357,7 +392,7 @@ CheckResult structure_check(const CheckInput& in, JsonEvents& w)
         w.end_object();
     }
     w.end_array();
-    w.field("in_order", p.in_order);
+    w.field("in_order", p.in_order).field("parts_weight_found", p.score);
     return cr;
 }
 

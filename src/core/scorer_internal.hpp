@@ -274,7 +274,8 @@ void run_checks(const CheckInput& in, const TextTable& notes, std::array<CheckRe
 // What the summary found besides the result's fields, for details.overall
 // and details.improvement.
 struct Summary {
-    double mean = 0;                // the weighted mean, before the caps
+    double mean = 0;                // the weighted mean of the checks that count
+    double predicted = 0;           // intercept + slope x mean: the predicted rating, 0..100, before the caps
     std::vector<std::string> caps;  // the caps that applied, in words
     JsonEvents improvement;         // {check, from, to}; empty when nothing improved
 };

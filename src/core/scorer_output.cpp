@@ -21,7 +21,19 @@ void write_details(ScoreResult& out, const Summary& summary, const std::array<Js
     for (const CheckResult& cr : out.checks)
         w.field(check_name(cr.check), cr.weight);
     w.end_object();
-    w.key("overall").begin_object().field("weighted_mean", summary.mean, 2).key("caps").begin_array();
+    // The overall score, explained: what each check adds to the predicted
+    // rating (slope x its share of the weights x its score), the intercept,
+    // and the caps that applied.
+    int weight_total = 0;
+    for (const CheckResult& cr : out.checks)
+        weight_total += cr.weight;
+    w.key("overall").begin_object().field("weighted_mean", summary.mean, 2);
+    w.field("intercept", r.overall_intercept, 2).field("slope", r.overall_slope, 3);
+    w.field("predicted", summary.predicted, 2).key("contributions").begin_object();
+    for (const CheckResult& cr : out.checks)
+        w.field(check_name(cr.check),
+                weight_total > 0 ? r.overall_slope * cr.weight * cr.score / static_cast<double>(weight_total) : 0.0, 2);
+    w.end_object().key("caps").begin_array();
     for (const std::string& cap : summary.caps)
         w.value(cap);
     w.end_array().end_object();

@@ -297,14 +297,83 @@ std::int8_t count_filler(Signals& s, const Words& t, const std::vector<std::int8
     return by_filler;
 }
 
+// Whether a word (normalised: lower case) is a hesitation sound, however
+// the transcript spells it: the families um (u+h*m+: um, uhm, ummm), uh
+// (u+h+), ah (a+h+), er (e+r+m*: er, err, erm), hm (h+m+) and mm (m+h*m+:
+// mm, mhm). These are the spellings of the calibration transcripts
+// (docs/scoring.md, Evidence), which a word list kept missing.
+bool is_hesitation(std::string_view w)
+{
+    const std::size_t n = w.size();
+    auto run = [&](std::size_t i, char ch) {
+        while (i < n && w[i] == ch)
+            ++i;
+        return i;
+    };
+    if (n == 0)
+        return false;
+    std::size_t a = run(0, w[0]);  // the first letter's run
+    switch (w[0]) {
+    case 'u': {
+        std::size_t h = run(a, 'h'), m = run(h, 'm');
+        return m == n && (m > h || h > a);  // u+h*m+ or u+h+
+    }
+    case 'a':
+        return a < n && run(a, 'h') == n;  // a+h+
+    case 'e': {
+        std::size_t r = run(a, 'r');
+        return r > a && run(r, 'm') == n;  // e+r+m*
+    }
+    case 'h':
+        return a < n && run(a, 'm') == n;  // h+m+
+    case 'm': {
+        if (a == n)
+            return n >= 2;  // mm, mmm
+        std::size_t h = run(a, 'h');
+        return h > a && h < n && run(h, 'm') == n;  // m+h+m+
+    }
+    default:
+        return false;
+    }
+}
+
+// Hesitations are core fillers whatever the lexicon holds. A word written
+// in capitals ("ER", "UH" as the names of things) is not one.
+void mark_hesitations(Scorer::Scratch& x, std::string_view answer)
+{
+    const Words& t = x.words;
+    Signals& s = x.signals;
+    for (std::size_t k = 0; k < t.size(); ++k) {
+        const std::string_view w = t.text(k);
+        if (w.size() > 12 || !is_hesitation(w))
+            continue;
+        const WordSpan& span = t.spans[k];
+        const std::string_view written = answer.substr(span.begin, span.end - span.begin);
+        if (written.size() >= 2 &&
+            std::all_of(written.begin(), written.end(), [](char ch) { return ch >= 'A' && ch <= 'Z'; }))
+            continue;
+        x.consumed[k] = by_filler;
+        ++s.filler_core;
+        auto seen =
+            std::find_if(s.filler_counts.begin(), s.filler_counts.end(), [&](const auto& f) { return f.first == w; });
+        if (seen == s.filler_counts.end())
+            s.filler_counts.emplace_back(w, 1);
+        else
+            ++seen->second;
+    }
+}
+
 // Flagged terms, hedges and fillers: each word belongs to at most one of
 // them, the first pass to claim all of a match's words taking them.
-void count_consuming(Scorer::Scratch& x, const Scorer::Compiled& c)
+// Hesitations are taken first, so that a discourse marker next to one is
+// in filler position.
+void count_consuming(Scorer::Scratch& x, const Scorer::Compiled& c, std::string_view answer)
 {
     const Words& t = x.words;
     Signals& s = x.signals;
     std::vector<std::int8_t>& consumed = x.consumed;
     consumed.assign(t.size(), free_word);
+    mark_hesitations(x, answer);
     gather_consuming(x, c);
     for (std::size_t k = 0; k < x.consuming.size(); ++k)
         each_match(x.consuming[k], [&](const Match& m) {
@@ -486,7 +555,7 @@ const Signals& read_answer(Scorer::Scratch& x, const Scorer::Compiled& c, const 
                     "Send the answer's text.");
     measure_time(s, duration_s, r);
     match_phrases(x, c);
-    count_consuming(x, c);
+    count_consuming(x, c, answer);
     order_fillers(s);
     count_stutters(x);
     count_non_consuming(x, c);

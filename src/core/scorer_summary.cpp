@@ -16,8 +16,9 @@ using Checks = std::array<CheckResult, check_count>;
 // Ownership, Fillers, Pace, Wording.
 constexpr int tie_order[] = {5, 6, 0, 4, 2, 1, 3};
 
-// Too short to evaluate: the content checks cannot pass. Their details
-// keep what they measured.
+// Too short to evaluate: the content checks cannot pass, and what they
+// would coach (stop sooner, name your part...) does not apply yet: their fix
+// is to answer in full, as Length's. Their details keep what they measured.
 void cap_too_short(Checks& checks, std::int64_t words, const TextTable& notes)
 {
     const std::string note =
@@ -28,12 +29,14 @@ void cap_too_short(Checks& checks, std::int64_t words, const TextTable& notes)
         cr.pass = false;
         cr.outcome = "short";
         cr.note = note;
+        cr.fix_id = "length.few_words";
     }
 }
 
-// The weighted mean of the scored checks, rounded half up, then the caps:
-// an answer too short to evaluate, and one fluent but empty (Structure and
-// Substance both FLAG).
+// The predicted rating: intercept + slope x the weighted mean of the
+// checks that count (slope > 0: a better check never lowers it), rounded
+// half up into 0..100, then the caps: an answer too short to evaluate, and
+// one fluent but empty (Structure and Substance both FLAG).
 int overall_score(const Checks& checks, bool too_short, const Rubric& r, Summary& summary)
 {
     long weighted_sum = 0, weight_total = 0;
@@ -42,7 +45,8 @@ int overall_score(const Checks& checks, bool too_short, const Rubric& r, Summary
         weight_total += cr.weight;
     }
     summary.mean = weight_total > 0 ? static_cast<double>(weighted_sum) / static_cast<double>(weight_total) : 0;
-    int overall = round_half_up(summary.mean);
+    summary.predicted = r.overall_intercept + r.overall_slope * summary.mean;
+    int overall = std::clamp(round_half_up(summary.predicted), 0, 100);
     if (too_short) {
         overall = std::min(overall, r.short_cap);
         summary.caps.push_back("fewer than " + std::to_string(r.short_words) + " words");
@@ -54,12 +58,15 @@ int overall_score(const Checks& checks, bool too_short, const Rubric& r, Summary
     return std::clamp(overall, 0, 100);
 }
 
-// The FLAGged checks that count, by weight x (100 - score), largest first.
+// The FLAGged checks, what lowers the predicted rating most first: weight x
+// (100 - score), the points the check's shortfall costs the weighted mean.
+// Checks that do not count (weight 0: Pace of a typed answer, the checks the
+// judges' ratings gave no weight) follow, as coaching, in tie order.
 std::vector<int> ranked_flags(const Checks& checks)
 {
     std::vector<int> flagged;
     for (int k : tie_order)
-        if (!checks[k].pass && checks[k].weight > 0)
+        if (!checks[k].pass)
             flagged.push_back(k);
     std::stable_sort(flagged.begin(), flagged.end(), [&](int a, int b) {
         return checks[a].weight * (100 - checks[a].score) > checks[b].weight * (100 - checks[b].score);

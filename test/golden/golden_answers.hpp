@@ -12,6 +12,16 @@
 //
 // Bands (research/rubric-proposal.md 6.1): 85-100 interview-ready,
 // 70-84 solid, 50-69 developing, < 50 rebuild.
+//
+// Rubric 2.0 (issue 9) re-calibrated the checks against human ratings: Pace
+// PASSes from 160 wpm (ideal 180-230), Length from 20% of the expected
+// duration (ideal 30-120%), Structure is conciseness and clarity (the story
+// parts are reported, not scored), fewer hedges and discourse markers count,
+// and the overall is 14.8 + 0.782 x the weighted mean (at most 93). Each
+// answer's comment reads it as rubric 1.0 did; a "Rubric 2.0:" line says why
+// a verdict or the band changed, or why a duration did: the strong spoken
+// answers were timed at ~130 wpm, rubric 1.0's ideal, and are now delivered
+// at ~178 wpm, except A14, kept slow on purpose.
 #pragma once
 
 #include "golden_support.hpp"
@@ -37,9 +47,12 @@ inline const std::vector<GoldenAnswer>& golden_answers()
         // A1: Claim (applying, love the diagnostic puzzle) -> evidence (clerkship patient, what I did) -> fit
         //   (career, training); 5/5 criteria with numbers and names; no fillers, one hedge in 173 words; 133 wpm
         //   for 78 s of a ~90 s question: every check passes, so the weighted mean is ~100.
+        // Rubric 2.0: 78 s (133 wpm), the old ideal, is under the 160 wpm PASS line judges' ratings support, so it is
+        //   now delivered in 58 s: 179 wpm, 64% of ~90 s (Length ideal 30-120%); every check passes: 93, the highest
+        //   overall rubric 2.0 gives (14.8 + 0.782 x 100).
         {"A1_motivation_why_specialty_strong_spoken",
          "mot-why-specialty",
-         78.0,
+         58.0,
          "I'm applying to internal medicine because I love the diagnostic puzzle and the continuity with "
          "patients over time. During my third-year medicine clerkship at Riverside General, I followed a "
          "58-year-old man admitted three times in two months with fatigue and weight loss. I reviewed his "
@@ -57,6 +70,10 @@ inline const std::vector<GoldenAnswer>& golden_answers()
         // A2: 38 s of a ~90 s question (ratio 0.42); 4 um + 6 discourse markers = 7 weighted fillers in 82 words
         //   (8.5/100, zero at 8); 7 hedges (8.5/100); 'you' x4 in 82 words (> 3/100) caps Ownership; claim and
         //   fit but no example (Structure 60); 2/5 key points, no detail (36); only Pace passes: ~42, rebuild.
+        // Rubric 2.0: 38 s is 42% of ~90 s, inside Length's 30-120% ideal (PASS); 130 wpm is under the 160 wpm PASS
+        //   line (Pace FLAG); of its hedges only 'I guess' still counts (1.2/100, Wording PASS); concise and with one
+        //   'like' in 82 words, Structure passes (95; the missing example stays in details.parts); Fillers (4 'um' + 1
+        //   'like', 6.1/100), Ownership ('you' x6) and Substance FLAG: 45, still rebuild.
         {"A2_motivation_why_specialty_weak_spoken",
          "mot-why-specialty",
          38.0,
@@ -66,7 +83,7 @@ inline const std::vector<GoldenAnswer>& golden_answers()
          "I'm not totally sure yet, maybe I'll do a fellowship, maybe not. Um, basically it just feels "
          "like a good fit for me, I think.",
          // Length Pace Fillers Wording Ownership Structure Substance
-         {F, P, F, F, F, F, F},
+         {P, F, F, P, F, P, F},
          Band::rebuild},
         // A3: Typed, 114 words = ~49 s of ~75 s (ratio 0.65, PASS); clean, one hedge, I-centred; claim and fit but
         //   no experience as evidence (Structure FLAG 60); 2/5 key points (track/clinic, underserved city) and
@@ -75,6 +92,9 @@ inline const std::vector<GoldenAnswer>& golden_answers()
         // Was a scorer bug, now fixed: the verb 'am' in 'I am interested' counts as a time detail (rubric.cpp
         // detail_words
         //   has 'am'/'pm'), so the scorer sees 3 details, Substance 76 PASS and 82 'solid' instead of 59.
+        // Rubric 2.0: Structure no longer scores the motivation parts: ~49 s of ~75 s without clutter is to the point
+        //   (99, PASS; the missing evidence stays in details.parts), so the 59 cap for Structure and Substance both
+        //   FLAGging no longer applies: 81, solid.
         {"A3_motivation_why_program_average_typed",
          "mot-why-program",
          typed,
@@ -86,13 +106,15 @@ inline const std::vector<GoldenAnswer>& golden_answers()
          "happy, and keep learning every single day. I would be proud to train here and I would give it "
          "everything I have.",
          // Length Pace Fillers Wording Ownership Structure Substance
-         {P, P, P, P, P, F, F},
-         Band::developing},
+         {P, P, P, P, P, P, F},
+         Band::solid},
         // A4: STAR+L told in the first person ('I stopped, thanked her, ... I changed the order'), result with
         //   numbers, lesson; 5/5 key points; 197 words in 88 s (134 wpm) for ~105 s: all pass, ~100.
+        // Rubric 2.0: 88 s (134 wpm), the old ideal, is under the 160 wpm PASS line, so it is now delivered in 67 s:
+        //   176 wpm, 64% of ~105 s; every check passes: 91.
         {"A4_teamwork_interprofessional_strong_spoken",
          "team-interprofessional",
-         88.0,
+         67.0,
          "During my fourth-year sub-internship in internal medicine, I was the acting intern for an "
          "82-year-old woman admitted with pneumonia. On day two, her pharmacist, Maria, paged me because "
          "she noticed I had ordered full-dose enoxaparin even though the patient's creatinine clearance "
@@ -129,6 +151,10 @@ inline const std::vector<GoldenAnswer>& golden_answers()
          Band::interview_ready},
         // A6: 43 s of ~105 s; 5 um/uh + 4 markers in 90 words (7.8/100); 3 hedges (3.3/100); 'we' x9 vs 'I' x1
         //   and no 'I' action; no action part and no result story; 3/5 key points but no detail (54): ~43.
+        // Rubric 2.0: 43 s is 41% of ~105 s (Length PASS); 126 wpm is under the 160 wpm PASS line (Pace FLAG); 'kind
+        //   of' and 'I think' are no longer hedges (Wording PASS); concise and with one 'like' in 90 words, Structure
+        //   passes (96; the missing action stays in details.parts); Fillers (5 'um'/'uh' + 1 'like'), Ownership and
+        //   Substance FLAG: 46, still rebuild.
         {"A6_teamwork_struggling_teammate_weak_spoken",
          "team-struggling-teammate",
          43.0,
@@ -138,13 +164,15 @@ inline const std::vector<GoldenAnswer>& golden_answers()
          "she was going through some personal things. Basically we just tried to be supportive, you know, "
          "and, uh, yeah, it was fine in the end. We all got through the rotation.",
          // Length Pace Fillers Wording Ownership Structure Substance
-         {F, P, F, F, F, F, F},
+         {P, F, F, P, F, P, F},
          Band::rebuild},
         // A7: STAR+L with 'I asked / I sat down / I apologized', result 'pain score from 8 to 3 within a day', lesson;
         //   a single 'um' in 213 words (0.5/100); 5/5 key points; 95 s of ~105 s at 135 wpm: ~100.
+        // Rubric 2.0: 95 s (135 wpm), the old ideal, is under the 160 wpm PASS line, so it is now delivered in 72 s:
+        //   178 wpm, 69% of ~105 s; every check passes: 92.
         {"A7_conflict_nurse_strong_spoken",
          "conf-nurse-conflict",
-         95.0,
+         72.0,
          "During my third-year surgery clerkship at Mercy Hospital, I was following a patient two days "
          "after a bowel resection whose pain was poorly controlled. I had paged the night nurse, Kevin, "
          "three times about a medication order, and he finally called back frustrated and told me my pages "
@@ -163,6 +191,8 @@ inline const std::vector<GoldenAnswer>& golden_answers()
          Band::interview_ready},
         // A8: Complete STAR without a lesson (90); 125 words in 72 s = 104 wpm (slow, FLAG); 3 hedges in 125 words
         //   (2.4/100, FLAG); 2/5 key points and one detail (49, FLAG); length 0.69 of target passes: ~76, solid.
+        // Rubric 2.0: 'I think', 'kind of' and 'probably' are no longer hedges (Wording PASS), and 104 wpm is under
+        //   Pace's zero at 120 wpm (Pace 0 at weight 39): 52, developing.
         {"A8_conflict_nurse_average_spoken",
          "conf-nurse-conflict",
          72.0,
@@ -175,11 +205,15 @@ inline const std::vector<GoldenAnswer>& golden_answers()
          "the end it turned out fine, the patient's sugars were probably a bit better and she was "
          "friendlier with me after that.",
          // Length Pace Fillers Wording Ownership Structure Substance
-         {P, F, P, F, P, P, F},
-         Band::solid},
+         {P, F, P, P, P, P, F},
+         Band::developing},
         // A9: 9 um/uh + 5 markers in 96 words (12/100, Fillers 0); 44 s of ~105 s; story has context and 'I went',
         //   'I apologized' but no result cue (Structure capped 65); 4/5 key points but no number, name or time
         //   (60); Structure and Substance both FLAG cap the ~62 mean at 59: developing.
+        // Rubric 2.0: 44 s is 42% of ~105 s (Length PASS); 131 wpm is under the 160 wpm PASS line (Pace FLAG);
+        //   Structure no longer needs the result: concise, 2 'like' in 96 words (2.1/100: 88, PASS), so the 59 cap no
+        //   longer applies, and the predicted rating of 11 fillers (11.5/100), a slow pace and no detail is 46:
+        //   rebuild.
         {"A9_conflict_nurse_weak_spoken",
          "conf-nurse-conflict",
          44.0,
@@ -190,8 +224,8 @@ inline const std::vector<GoldenAnswer>& golden_answers()
          "more information in the pages. Um, and after that it was, you know, fine, we worked well "
          "together. I learned to, um, communicate better.",
          // Length Pace Fillers Wording Ownership Structure Substance
-         {F, P, F, P, P, F, F},
-         Band::developing},
+         {P, F, F, P, P, P, F},
+         Band::rebuild},
         // A10: Reassess (check the trend) -> weigh two options -> call back with SBAR -> escalate, document, debrief;
         //   every sentence an 'I would' plan; 5/5 key points with numbers; 186 typed words (~80 s of ~105 s): ~99.
         {"A10_conflict_dismissive_consultant_strong_typed",
@@ -214,9 +248,11 @@ inline const std::vector<GoldenAnswer>& golden_answers()
         // A11: Safety first, then ask privately (clarify) -> weigh the risks (options) -> relieve him, call the chief
         //   (act) -> check on him afterwards (follow-up); one 'So,' in 178 words; 5/5 key points, 'twelve hours',
         //   'days'; 85 s of ~105 s at 126 wpm: ~100.
+        // Rubric 2.0: 85 s (126 wpm), the old ideal, is under the 160 wpm PASS line, so it is now delivered in 60 s:
+        //   178 wpm, 57% of ~105 s; every check passes: 92.
         {"A11_ethics_impaired_colleague_strong_spoken",
          "eth-impaired-colleague",
-         85.0,
+         60.0,
          "Patient safety has to come first, but I also don't want to jump to conclusions. So, I would take "
          "him aside privately, somewhere away from the team room, and ask how he's doing and whether "
          "there's a medical explanation, like a new medication or low blood sugar. If he still seems "
@@ -233,6 +269,10 @@ inline const std::vector<GoldenAnswer>& golden_answers()
          Band::interview_ready},
         // A12: 30 s of ~105 s (ratio 0.29); ~6 weighted fillers and 6 hedges in 63 words (both 0); two 'I would/I'd'
         //   frames pass Ownership (plan mode needs 2); no clarify or options (55); 1/5 key points (18): ~39.
+        // Rubric 2.0: 30 s is 29% of ~105 s, above the new 20% PASS line (Length 96); 126 wpm is under the 160 wpm PASS
+        //   line (Pace FLAG); only 'I guess' is still a hedge (1.6/100, Wording PASS); short and with 2 'like' in 63
+        //   words (3.2/100), Structure passes (80; clarify and options stay in details.parts); Fillers and Substance
+        //   FLAG: 35, still rebuild.
         {"A12_ethics_impaired_colleague_weak_spoken",
          "eth-impaired-colleague",
          30.0,
@@ -241,11 +281,12 @@ inline const std::vector<GoldenAnswer>& golden_answers()
          "Um, so I guess I'd kind of keep an eye on him and, uh, if it got worse then maybe tell the "
          "attending or something. Yeah.",
          // Length Pace Fillers Wording Ownership Structure Substance
-         {F, P, F, F, P, F, F},
+         {P, F, F, P, P, P, F},
          Band::rebuild},
         // A13: Understand the family (clarify) -> autonomy vs harm (options) -> ask the patient what he wants (act)
         //   -> attending, family meeting (follow-up); 5 hedges in 157 words (3.2/100, FLAG); 5/5 key points but
         //   no number, name or timeframe (60, FLAG); 157 typed words = ~67 s of ~105 s (76): ~82, solid.
+        // Rubric 2.0: 'maybe', 'I think' and 'probably' are no longer hedges (Wording PASS): 80, still solid.
         {"A13_ethics_withhold_diagnosis_average_typed",
          "eth-family-withhold-diagnosis",
          typed,
@@ -259,10 +300,12 @@ inline const std::vector<GoldenAnswer>& golden_answers()
          "sure the attending knows about the situation before anything is said, and maybe we could have a "
          "family meeting together. I think being honest but gentle is the most important thing here.",
          // Length Pace Fillers Wording Ownership Structure Substance
-         {P, P, P, F, P, P, F},
+         {P, P, P, P, P, P, F},
          Band::solid},
         // A14: Owns 'my error', 'I immediately checked ... I told my senior and the attending', 'Ultimately, there was
         //   no harm', lesson and checklist since then; 5/5 key points, many numbers; 97 s of ~120 s: ~100.
+        // Rubric 2.0: kept at 97 s to show a strong answer spoken slowly: 123 wpm is under the 160 wpm PASS line
+        //   judges' ratings support (Pace 5 at weight 39), so Pace FLAGs: 63, developing.
         {"A14_resilience_mistake_strong_spoken",
          "res-mistake-patient-care",
          97.0,
@@ -280,8 +323,8 @@ inline const std::vector<GoldenAnswer>& golden_answers()
          "reconcile every discharge list against the active orders, out loud, with a checklist, and I have "
          "not repeated that mistake in the two years since.",
          // Length Pace Fillers Wording Ownership Structure Substance
-         {P, P, P, P, P, P, P},
-         Band::interview_ready},
+         {P, F, P, P, P, P, P},
+         Band::developing},
         // A15: Claim (my weakness: delegating) -> example (surgery rotation) -> close on residency; 3 fillers in 120
         //   words (2.5/100, PASS 80), 2 hedges (1.7/100, PASS 80); 4/4 key points but no concrete detail (60,
         //   FLAG); 58 s of ~90 s: ~81, solid.
@@ -290,6 +333,7 @@ inline const std::vector<GoldenAnswer>& golden_answers()
         //   'I want' is a claim cue, after the example) and this fit ('in residency ...'; only 'your/this
         //   residency' are cues): Structure FLAG 'Missing fit', and with Substance FLAG the overall is
         //   capped at 59 'developing' instead of ~81 'solid'.
+        // Rubric 2.0: 124 wpm is under the 160 wpm PASS line (Pace 7 at weight 39), so Pace FLAGs: 56, developing.
         {"A15_resilience_weakness_average_spoken",
          "res-weakness",
          58.0,
@@ -301,10 +345,13 @@ inline const std::vector<GoldenAnswer>& golden_answers()
          "comfortable asking for help now. It's still something I'm working on, but I know that in "
          "residency you can't do everything yourself, so, um, it's something I want to keep improving.",
          // Length Pace Fillers Wording Ownership Structure Substance
-         {P, P, P, P, P, P, F},
-         Band::solid},
+         {P, F, P, P, P, P, F},
+         Band::developing},
         // A16: A disguised strength in 45 typed words (~19 s of ~105 s: Length 0); 2 hedges (4.4/100); 'I' but no
         //   'I did' (Ownership capped 60); only 'in the end' of STAR (25); 1/5 key points and no detail: ~34.
+        // Rubric 2.0: 'probably' and 'I think' are no longer hedges (Wording PASS); a past story no longer needs 'I
+        //   did' statements (Ownership PASS); ~19 s without clutter is concise (Structure 100, PASS); only Length (59,
+        //   weight 3) and Substance FLAG, and a typed answer has no Pace: 65, developing.
         {"A16_resilience_failure_weak_typed",
          "res-failure",
          typed,
@@ -312,8 +359,8 @@ inline const std::vector<GoldenAnswer>& golden_answers()
          "too much time on things and I get stressed. But I always get it done in the end and I think it "
          "makes me a better student.",
          // Length Pace Fillers Wording Ownership Structure Substance
-         {F, P, P, F, F, F, F},
-         Band::rebuild},
+         {F, P, P, P, P, P, F},
+         Band::developing},
         // A17: Noticed, audited 60 discharges, met with nurses, piloted a checklist; 'As a result' median 3:40 pm ->
         //   12:15 pm; handed off, still in use; lesson; 219 typed words = ~94 s of ~120 s: ~100.
         {"A17_leadership_system_improvement_strong_typed",
@@ -340,6 +387,9 @@ inline const std::vector<GoldenAnswer>& golden_answers()
         //   points and 'twelve' (73): ~81, solid.
         // Was a scorer bug, now fixed: claim ('my leadership style is collaborative') and fit ('As a senior resident I
         //   want to lead the same way') are not cues: Structure FLAG 65 'Missing fit' (76, still 'solid').
+        // Rubric 2.0: 52 s is 58% of ~90 s (Length PASS); 124 wpm is under the 160 wpm PASS line (Pace FLAG); 'you
+        //   know' is no longer a filler, so its 'you' counts: 'you' x4 (3.7/100) caps Ownership at 60 (still FLAG): 58,
+        //   developing.
         {"A18_leadership_style_average_spoken",
          "lead-style",
          52.0,
@@ -351,23 +401,27 @@ inline const std::vector<GoldenAnswer>& golden_answers()
          "be a good leader if you don't listen to your team. As a senior resident I want to lead the same "
          "way.",
          // Length Pace Fillers Wording Ownership Structure Substance
-         {F, P, P, P, F, P, P},
-         Band::solid},
+         {P, F, P, P, F, P, P},
+         Band::developing},
         // A19: 35 typed words (Length 0, under 40 words); no clarify or options, straight to 'I would tell him' and
         //   'report him'; 2/5 key points (36); clean wording and two 'I would' frames keep it at ~57: developing.
+        // Rubric 2.0: Structure no longer needs clarify and options: 35 words (~15 s) without clutter is concise (100,
+        //   PASS), so the 59 cap no longer applies; Length (30, weight 3) and Substance (36) FLAG: 70, solid.
         {"A19_leadership_underperforming_intern_weak_typed",
          "lead-underperforming-intern",
          typed,
          "I would tell him that he needs to be on time and finish his notes because it is not fair to "
          "everyone else. If it keeps happening I would report him to the program director.",
          // Length Pace Fillers Wording Ownership Structure Substance
-         {F, P, P, P, P, F, F},
-         Band::developing},
+         {F, P, P, P, P, P, F},
+         Band::solid},
         // A20: Barrier (could not afford the pens) -> 'I called ... I didn't give up ... I called back twice' ->
         //   approved before 5 pm, 30-day supply -> 'I learned'; 5/5 key points; 86 s of ~105 s at 125 wpm: ~100.
+        // Rubric 2.0: 86 s (125 wpm), the old ideal, is under the 160 wpm PASS line, so it is now delivered in 60 s:
+        //   179 wpm, 57% of ~105 s; every check passes: 93.
         {"A20_patient_care_advocacy_strong_spoken",
          "pc-advocacy",
-         86.0,
+         60.0,
          "During my family medicine clerkship, I was the student following Mr. Alvarez, a 54-year-old line "
          "cook with new type 2 diabetes who was ready to go home on insulin. On the morning of discharge "
          "he told me quietly that he could not afford the pens, because his insurance required a prior "
@@ -385,6 +439,8 @@ inline const std::vector<GoldenAnswer>& golden_answers()
         // A21: Good plan (understand barriers, ask about cost/insurance, simplify, social worker, follow-up in
         //   clinic) and 5/5 key points, but 52 s of ~105 s (0.50); 4.5 weighted fillers in 113 words (4.0/100);
         //   the flagged term 'noncompliant' forces Wording FLAG: ~78, solid.
+        // Rubric 2.0: 52 s is 50% of ~105 s (Length PASS); 130 wpm is under the 160 wpm PASS line (Pace 18 at weight
+        //   39), so Pace FLAGs: 58, developing.
         {"A21_patient_care_insulin_average_spoken",
          "pc-insulin-barriers",
          52.0,
@@ -396,10 +452,13 @@ inline const std::vector<GoldenAnswer>& golden_answers()
          "the social worker and the pharmacist involved. And I'd want them to have a follow-up appointment "
          "in clinic within a week or two, so, you know, we can see if it's working.",
          // Length Pace Fillers Wording Ownership Structure Substance
-         {F, P, F, F, P, P, P},
-         Band::solid},
+         {P, F, F, F, P, P, P},
+         Band::developing},
         // A22: 56 typed words (~24 s of ~105 s); 'we' x4 vs 'me' x1; only 'in the end' and 'taught me' of STAR+L;
         //   the son as interpreter, no asking; 2/5 key points and one name: ~44, rebuild.
+        // Rubric 2.0: ~24 s is 23% of ~105 s, above the new 20% PASS line (Length 79); Structure no longer needs the
+        //   story parts: short and without clutter, it passes (100); Ownership ('we' x4 vs 'I' x1) FLAGs at weight 0
+        //   and only Substance (49) FLAGs with weight: 76, solid.
         {"A22_patient_care_cross_cultural_weak_typed",
          "pc-cross-cultural",
          typed,
@@ -408,8 +467,8 @@ inline const std::vector<GoldenAnswer>& golden_answers()
          "them. In the end she was okay. It taught me to be more open-minded with patients from different "
          "cultures.",
          // Length Pace Fillers Wording Ownership Structure Substance
-         {F, P, P, P, F, F, F},
-         Band::rebuild},
+         {P, P, P, P, F, P, F},
+         Band::solid},
     };
     return answers;
 }

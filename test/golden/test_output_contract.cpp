@@ -2,7 +2,10 @@
 // improved" against an earlier attempt, and determinism.
 #include "golden_answers.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <string>
+#include <vector>
 
 namespace residency::golden {
 namespace {
@@ -50,7 +53,7 @@ TEST_P(OutputContractTest, ResultHasTheDocumentedShape)
     }
     ASSERT_TRUE(j["practice_rule"].is_string());
     EXPECT_FALSE(j["practice_rule"].get<std::string>().empty());
-    EXPECT_EQ(j["model_used"], "residency-rubric/1.0");
+    EXPECT_EQ(j["model_used"], "residency-rubric/2.0");
     EXPECT_TRUE(j["details"].is_object());
 
     // figures that agree with each other
@@ -66,6 +69,35 @@ TEST_P(OutputContractTest, ResultHasTheDocumentedShape)
     if (a.duration_s) {
         EXPECT_NEAR(duration, *a.duration_s, 0.05);
     }
+
+    // the overall score explained (rubric 2.0): intercept + slope x the
+    // weighted mean is the predicted rating, the sum of the intercept and the
+    // checks' contributions; rounded and clamped, then capped
+    const Json& overall = j["details"]["overall"];
+    std::vector<std::string> overall_keys;
+    for (auto it = overall.begin(); it != overall.end(); ++it)
+        overall_keys.push_back(it.key());
+    std::sort(overall_keys.begin(), overall_keys.end());
+    EXPECT_EQ(overall_keys,
+              (std::vector<std::string>{"caps", "contributions", "intercept", "predicted", "slope", "weighted_mean"}));
+    EXPECT_DOUBLE_EQ(overall["intercept"].get<double>(), 14.8);
+    EXPECT_DOUBLE_EQ(overall["slope"].get<double>(), 0.782);
+    const double predicted = overall["predicted"].get<double>();
+    EXPECT_NEAR(predicted, 14.8 + 0.782 * overall["weighted_mean"].get<double>(), 0.01);
+    ASSERT_EQ(overall["contributions"].size(), 7u);
+    double sum = overall["intercept"].get<double>();
+    for (std::size_t k = 0; k < 7; ++k) {
+        const std::string name(evaluation_categories[k]);
+        ASSERT_TRUE(overall["contributions"][name].is_number()) << name;
+        sum += overall["contributions"][name].get<double>();
+    }
+    EXPECT_NEAR(sum, predicted, 0.05);
+    int expected_overall = std::clamp(static_cast<int>(std::floor(predicted + 0.5)), 0, 100);
+    for (const Json& cap : overall["caps"]) {
+        ASSERT_TRUE(cap == "fewer than 25 words" || cap == "Structure and Substance both FLAG") << cap;
+        expected_overall = std::min(expected_overall, cap == "fewer than 25 words" ? 20 : 59);
+    }
+    EXPECT_EQ(j["overall_score"].get<int>(), expected_overall);
 
     // and the result is a valid evaluation (rules E2 and E3)
     EvaluationRecord rec;
@@ -105,7 +137,7 @@ INSTANTIATE_TEST_SUITE_P(Bundled, OutputContractTest, testing::ValuesIn(golden_a
 // ---------------------------------------------------------------------------
 // What improved: the weak conflict story (A9), then the strong one (A7)
 // with the weak result as `previous`. The largest gain is Fillers (0 -> 100;
-// Length gains 66, Substance 40, Structure 35), reported first in the
+// Pace gains 77, Substance 40, Structure 10), reported first in the
 // metric's own words, then the usual list.
 TEST(WhatImproved, FirstItemReportsTheLargestImprovement)
 {
@@ -115,7 +147,7 @@ TEST(WhatImproved, FirstItemReportsTheLargestImprovement)
 
     ScoreResult strong = score(golden("A7"), &previous);
     ASSERT_FALSE(strong.what_changed.empty()) << describe(strong);
-    EXPECT_EQ(strong.what_changed[0], "Fillers: 12.0 per 100 words -> 0.5 per 100 words.");
+    EXPECT_EQ(strong.what_changed[0], "Fillers: 11.5 per 100 words -> 0.5 per 100 words.");
     Json j = strong.to_json();
     EXPECT_EQ(j["details"]["improvement"]["check"], "Fillers");
     EXPECT_EQ(j["details"]["improvement"]["from"], 0);

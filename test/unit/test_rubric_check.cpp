@@ -62,13 +62,13 @@ Json full_valid_rubric()
       "kind_weights": {"motivation": {"Substance": 30, "Structure": 14}, "situational": {"Ownership": 0}},
       "thresholds": {
         "Length": {"pass_lo": 0.5, "ideal_lo": 0.75, "min_words": 30, "typed_wpm": 150},
-        "Pace": {"pass_lo": 100, "ideal_lo": 115, "min_seconds": 15},
+        "Pace": {"pass_lo": 150, "ideal_lo": 170, "min_seconds": 15},
         "Fillers": {"ideal": 1, "pass": 2.5, "zero": 7, "discourse_weight": 0.25},
         "Wording": {"flagged_term_cap": 50},
         "Ownership": {"pass": 0.45, "min_i_words": 2, "max_you_per_100_words": 4},
-        "Structure": {"cap": 60},
+        "Structure": {"concise_pass": 1.4, "clutter_zero": 9},
         "Substance": {"coverage_full": 0.7, "details_full": 2},
-        "overall": {"short_words": 20, "short_cap": 25, "empty_cap": 55}
+        "overall": {"short_words": 20, "short_cap": 25, "empty_cap": 55, "intercept": 10, "slope": 0.8}
       },
       "lexicons": {
         "hedges": ["i think", "maybe", "kind of"],
@@ -165,14 +165,21 @@ TEST(RubricCheck, DefaultThresholdsAreInRangeAndInOrder)
             values.push_back(rubric_check::default_threshold(section, f));
         EXPECT_TRUE(std::is_sorted(values.begin(), values.end())) << section;
     }
-    EXPECT_DOUBLE_EQ(rubric_check::default_threshold("Pace", "ideal_lo"), 120);
+    EXPECT_DOUBLE_EQ(rubric_check::default_threshold("Pace", "ideal_lo"), 180);
+    EXPECT_DOUBLE_EQ(rubric_check::default_threshold("Structure", "concise_pass"), 1.2);
+    EXPECT_DOUBLE_EQ(rubric_check::default_threshold("Structure", "clutter_pass"), 2.5);
+    EXPECT_DOUBLE_EQ(rubric_check::default_threshold("overall", "intercept"), 14.8);
+    EXPECT_DOUBLE_EQ(rubric_check::default_threshold("overall", "slope"), 0.782);
     EXPECT_DOUBLE_EQ(rubric_check::default_threshold("Length", "min_words"), 40);
 }
 
 TEST(RubricCheck, DefaultWeightsAddUpTo100)
 {
     const Rubric& d = default_rubric();
-    EXPECT_EQ(d.weights, (std::array<int, check_count>{14, 12, 12, 8, 10, 22, 22}));
+    // rubric 2.0: fitted on the judges' ratings; Wording and Ownership coach at weight 0
+    EXPECT_EQ(d.weights, (std::array<int, check_count>{3, 39, 16, 0, 0, 17, 25}));
+    // and every kind weighs the checks alike
+    EXPECT_TRUE(d.kind_weights.empty());
     int sum = 0;
     for (int w : d.weights)
         sum += w;
@@ -240,9 +247,10 @@ std::vector<RubricCase> rubric_cases()
         {"weights_string", R"({"weights": {"Pace": "12"}})", "$.rubric.weights.Pace",
          "must be a number, not the string \"12\""},
         {"weights_null", R"({"weights": {"Pace": null}})", "$.rubric.weights.Pace", "must be a number, not null"},
-        // no check may decide the score: at most 40% of the weights that count
+        // no check may decide the score: at most 40% of the weights of spoken
+        // answers, 50% of those of typed answers (no Pace)
         {"weights_one_check_decides", R"({"weights": {"Substance": 100}})", "$.rubric.weights",
-         "gives Substance 100 of 178 for spoken answers (56%); no check may weigh more than 40% of the score"},
+         "gives Substance 100 of 175 for spoken answers (57%); no check may weigh more than 40% of the score"},
         {"weights_always_passing_check_at_100_percent",
          R"({"weights": {"Length": 0, "Pace": 100, "Fillers": 0, "Wording": 0, "Ownership": 0, "Structure": 0,
              "Substance": 0}})",
@@ -252,21 +260,23 @@ std::vector<RubricCase> rubric_cases()
              "Substance": 0}})",
          "$.rubric.weights", "gives no weight to any check of spoken answers"},
         {"weights_typed_answers_without_pace",
-         R"({"weights": {"Length": 0, "Pace": 40, "Fillers": 0, "Wording": 0, "Ownership": 0, "Structure": 30,
-             "Substance": 30}})",
+         R"({"weights": {"Length": 0, "Pace": 40, "Fillers": 0, "Wording": 0, "Ownership": 0, "Structure": 35,
+             "Substance": 25}})",
          "$.rubric.weights",
-         "gives Structure 30 of 60 for typed answers (Pace does not count) (50%); no check may weigh more than 40%"},
+         "gives Structure 35 of 60 for typed answers (Pace does not count) (58%); no check may weigh more than 50%"},
         {"weights_typed_answers_only_pace",
-         R"({"weights": {"Length": 0, "Pace": 40, "Fillers": 30, "Wording": 30, "Ownership": 0, "Structure": 0,
+         R"({"weights": {"Length": 0, "Pace": 40, "Fillers": 35, "Wording": 25, "Ownership": 0, "Structure": 0,
              "Substance": 0}})",
-         "$.rubric.weights", "gives Fillers 30 of 60 for typed answers"},
+         "$.rubric.weights", "gives Fillers 35 of 60 for typed answers"},
         {"kind_weights_one_check_decides", R"({"kind_weights": {"motivation": {"Substance": 60}}})",
-         "$.rubric.kind_weights.motivation", "gives Substance 60 of 131 for spoken answers (46%)"},
-        {"kind_weights_start_from_the_weights", R"({"kind_weights": {"behavioral": {"Substance": 50}}})",
-         "$.rubric.kind_weights.behavioral", "gives Substance 50 of 116 for typed answers (Pace does not count) (43%)"},
+         "$.rubric.kind_weights.motivation", "gives Substance 60 of 135 for spoken answers (44%)"},
+        // 40 of the default weights' 115 passes for spoken answers (35%), not
+        // 40 of 76 for typed ones (Pace's 39 does not count)
+        {"kind_weights_start_from_the_weights", R"({"kind_weights": {"behavioral": {"Substance": 40}}})",
+         "$.rubric.kind_weights.behavioral", "gives Substance 40 of 76 for typed answers (Pace does not count) (53%)"},
         {"kind_weights_start_from_the_overridden_weights",
-         R"({"weights": {"Structure": 30, "Substance": 30}, "kind_weights": {"situational": {"Length": 0, "Fillers": 0, "Wording": 0}}})",
-         "$.rubric.kind_weights.situational", "gives Structure 30 of 70 for typed answers"},
+         R"({"weights": {"Structure": 30, "Substance": 31}, "kind_weights": {"situational": {"Length": 0, "Fillers": 0, "Wording": 0}}})",
+         "$.rubric.kind_weights.situational", "gives Substance 31 of 61 for typed answers"},
         // kind_weights
         {"kind_weights_not_object", R"({"kind_weights": []})", "$.rubric.kind_weights", "must be an object"},
         {"kind_weights_unknown_kind", R"({"kind_weights": {"narrative": {"Length": 10}}})",
@@ -304,8 +314,9 @@ std::vector<RubricCase> rubric_cases()
          "$.rubric.thresholds.Wording.flagged_term_cap", "must be from 0 to 69, found 70"},
         {"cap_ownership_100", R"({"thresholds": {"Ownership": {"cap": 100}}})", "$.rubric.thresholds.Ownership.cap",
          "must be from 0 to 69, found 100"},
-        {"cap_structure_70", R"({"thresholds": {"Structure": {"cap": 70}}})", "$.rubric.thresholds.Structure.cap",
-         "must be from 0 to 69, found 70"},
+        // rubric 2.0: Structure no longer caps a missing or misplaced part
+        {"structure_cap_is_gone", R"({"thresholds": {"Structure": {"cap": 60}}})", "$.rubric.thresholds.Structure.cap",
+         "is not a known threshold"},
         {"cap_substance_80", R"({"thresholds": {"Substance": {"cap": 80}}})", "$.rubric.thresholds.Substance.cap",
          "must be from 0 to 69, found 80"},
         {"cap_short_100", R"({"thresholds": {"overall": {"short_cap": 100}}})", "$.rubric.thresholds.overall.short_cap",
@@ -314,8 +325,17 @@ std::vector<RubricCase> rubric_cases()
          "must be from 0 to 69, found 70"},
         {"short_words_201", R"({"thresholds": {"overall": {"short_words": 201}}})",
          "$.rubric.thresholds.overall.short_words", "must be from 0 to 200, found 201"},
-        // order, after merging with the defaults (Pace ideal_lo is 120)
-        {"thresholds_pace_pass_lo_above_default_ideal_lo", R"({"thresholds": {"Pace": {"pass_lo": 125}}})",
+        // Structure's and overall's numbers
+        {"thresholds_structure_concise_zero_11", R"({"thresholds": {"Structure": {"concise_zero": 11}}})",
+         "$.rubric.thresholds.Structure.concise_zero", "must be from 0.05 to 10, found 11"},
+        {"thresholds_structure_clutter_zero_101", R"({"thresholds": {"Structure": {"clutter_zero": 101}}})",
+         "$.rubric.thresholds.Structure.clutter_zero", "must be from 0 to 100, found 101"},
+        {"thresholds_overall_slope_0", R"({"thresholds": {"overall": {"slope": 0}}})",
+         "$.rubric.thresholds.overall.slope", "must be from 0.05 to 5, found 0"},
+        {"thresholds_overall_intercept_101", R"({"thresholds": {"overall": {"intercept": 101}}})",
+         "$.rubric.thresholds.overall.intercept", "must be from -100 to 100, found 101"},
+        // order, after merging with the defaults (Pace ideal_lo is 180)
+        {"thresholds_pace_pass_lo_above_default_ideal_lo", R"({"thresholds": {"Pace": {"pass_lo": 185}}})",
          "$.rubric.thresholds.Pace",
          "must keep zero_lo <= pass_lo <= ideal_lo <= ideal_hi <= pass_hi <= zero_hi (with the defaults for what it "
          "leaves out)"},
@@ -327,6 +347,12 @@ std::vector<RubricCase> rubric_cases()
          "$.rubric.thresholds.Wording", "must keep ideal <= pass <= zero"},
         {"thresholds_ownership_zero_above_default_pass", R"({"thresholds": {"Ownership": {"zero": 0.55}}})",
          "$.rubric.thresholds.Ownership", "must keep zero <= pass <= ideal"},
+        {"thresholds_structure_concise_ideal_above_default_pass",
+         R"({"thresholds": {"Structure": {"concise_ideal": 1.5}}})", "$.rubric.thresholds.Structure",
+         "must keep concise_ideal <= concise_pass <= concise_zero"},
+        {"thresholds_structure_clutter_zero_below_default_pass",
+         R"({"thresholds": {"Structure": {"clutter_zero": 2}}})", "$.rubric.thresholds.Structure",
+         "must keep clutter_ideal <= clutter_pass <= clutter_zero"},
         // lexicons
         {"lexicons_not_object", R"({"lexicons": ["um"]})", "$.rubric.lexicons", "must be an object"},
         {"lexicons_unknown_name", R"({"lexicons": {"fillers": ["um"]}})", "$.rubric.lexicons.fillers",
@@ -461,13 +487,15 @@ TEST(RubricCheck, TextsWithOnlyAllowedPlaceholdersPass)
 
 TEST(RubricCheck, ThresholdOrderAcceptsEqualAndExplicitlyOrderedValues)
 {
-    // Merged with the defaults, these stay in order: Pace 70 <= 100 <= 115 <= 160 <= 170 <= 230.
-    EXPECT_TRUE(problems_of({{"thresholds", {{"Pace", {{"pass_lo", 100}, {"ideal_lo", 115}}}}}}).empty());
+    // Merged with the defaults, these stay in order: Pace 120 <= 150 <= 170 <= 230 <= 260 <= 320.
+    EXPECT_TRUE(problems_of({{"thresholds", {{"Pace", {{"pass_lo", 150}, {"ideal_lo", 170}}}}}}).empty());
     // Equal neighbours are in order.
     EXPECT_TRUE(problems_of({{"thresholds", {{"Fillers", {{"ideal", 3}, {"pass", 3}}}}}}).empty());
-    // Moving a whole band together is fine even where each value alone would not be.
-    Json pace = {{"zero_lo", 130},  {"pass_lo", 140}, {"ideal_lo", 150},
-                 {"ideal_hi", 190}, {"pass_hi", 200}, {"zero_hi", 260}};
+    // Moving a whole band together is fine even where each value alone would
+    // not be: rubric 1.0's band, each of whose values but zero_lo is out of
+    // order with rubric 2.0's others.
+    Json pace = {{"zero_lo", 70},   {"pass_lo", 110}, {"ideal_lo", 120},
+                 {"ideal_hi", 160}, {"pass_hi", 170}, {"zero_hi", 230}};
     EXPECT_TRUE(problems_of({{"thresholds", {{"Pace", pace}}}}).empty())
         << dump(problems_of({{"thresholds", {{"Pace", pace}}}}));
 }
@@ -481,8 +509,8 @@ TEST(RubricCheck, KindsAcceptEveryCategoryAndKind)
     EXPECT_TRUE(problems_of({{"kinds", kinds}}).empty()) << dump(problems_of({{"kinds", kinds}}));
 }
 
-// The weights a pack may set: no check over 40% of what counts, for
-// spoken and typed answers, as rubric_with_overrides() merges them.
+// The weights a pack may set: no check over 40% of a spoken answer's
+// weights nor 50% of a typed one's, as rubric_with_overrides() merges them.
 TEST(RubricCheck, WeightsWhereNoCheckDecidesPass)
 {
     const Rubric& d = default_rubric();
@@ -494,7 +522,10 @@ TEST(RubricCheck, WeightsWhereNoCheckDecidesPass)
             defaults["kind_weights"][std::string(to_string(kind))][std::string(check_name(static_cast<Check>(k)))] =
                 weights[k];
     EXPECT_TRUE(problems_of(defaults).empty()) << dump(problems_of(defaults));
-    // exactly 40% passes, for spoken and typed answers
+    // exactly 40% passes for spoken answers; exactly 50% for typed ones
+    Json fifty = Json::parse(R"({"weights": {"Length": 0, "Pace": 40, "Fillers": 0, "Wording": 0, "Ownership": 0,
+        "Structure": 30, "Substance": 30}})");
+    EXPECT_TRUE(problems_of(fifty).empty()) << dump(problems_of(fifty));
     Json forty = Json::parse(R"({"weights": {"Length": 0, "Pace": 0, "Fillers": 0, "Wording": 0, "Ownership": 20,
         "Structure": 40, "Substance": 40}})");
     EXPECT_TRUE(problems_of(forty).empty()) << dump(problems_of(forty));
@@ -511,12 +542,11 @@ TEST(RubricCheck, WeightsWhereNoCheckDecidesPass)
 TEST(RubricCheck, CapsBelowThePassLinePass)
 {
     Json caps = Json::parse(R"({"thresholds": {"Wording": {"flagged_term_cap": 69}, "Ownership": {"cap": 0},
-        "Structure": {"cap": 69}, "Substance": {"cap": 69}, "overall": {"short_cap": 69, "empty_cap": 69,
-        "short_words": 200}}})");
+        "Substance": {"cap": 69}, "overall": {"short_cap": 69, "empty_cap": 69, "short_words": 200}}})");
     EXPECT_TRUE(problems_of(caps).empty()) << dump(problems_of(caps));
     // the compiled-in caps are below it
     const Rubric& d = default_rubric();
-    for (int cap : {d.flagged_term_cap, d.ownership_cap, d.structure_cap, d.substance_cap, d.short_cap, d.empty_cap})
+    for (int cap : {d.flagged_term_cap, d.ownership_cap, d.substance_cap, d.short_cap, d.empty_cap})
         EXPECT_LT(cap, 70);
     EXPECT_LE(d.short_words, 200);
 }
@@ -563,7 +593,7 @@ TEST(RubricCheck, EveryProblemIsReportedInOrder)
 {
     Json rubric = Json::parse(R"({
       "weights": {"Length": 101, "Tone": 5},
-      "thresholds": {"Pace": {"pass_lo": 125}},
+      "thresholds": {"Pace": {"pass_lo": 185}},
       "lexicons": {"hedges": ["maybe", ""]},
       "kinds": {"Surgery": "story"},
       "practice": {"length": "{words}"},
@@ -660,7 +690,12 @@ std::string differences(const Rubric& a, const Rubric& b)
     field("plan_min_frames", a.plan_min_frames == b.plan_min_frames);
     field("max_you_per_100", a.max_you_per_100 == b.max_you_per_100);
     field("ownership_cap", a.ownership_cap == b.ownership_cap);
-    field("structure_cap", a.structure_cap == b.structure_cap);
+    field("concise",
+          a.concise.ideal == b.concise.ideal && a.concise.pass == b.concise.pass && a.concise.zero == b.concise.zero);
+    field("clutter",
+          a.clutter.ideal == b.clutter.ideal && a.clutter.pass == b.clutter.pass && a.clutter.zero == b.clutter.zero);
+    field("overall_intercept", a.overall_intercept == b.overall_intercept);
+    field("overall_slope", a.overall_slope == b.overall_slope);
     field("coverage_full", a.coverage_full == b.coverage_full);
     field("details_full", a.details_full == b.details_full);
     field("coverage_floor", a.coverage_floor == b.coverage_floor);
@@ -711,7 +746,7 @@ TEST(RubricWithOverrides, WeightsReplaceOnlyTheNamedChecks)
     expected.weights[static_cast<int>(Check::substance)] = 16;
     Rubric r = rubric_with_overrides({{"weights", {{"Length", 20}, {"Substance", 16}}}});
     EXPECT_EQ(differences(r, expected), "");
-    EXPECT_EQ(r.weights, (std::array<int, check_count>{20, 12, 12, 8, 10, 22, 16}));
+    EXPECT_EQ(r.weights, (std::array<int, check_count>{20, 39, 16, 0, 0, 17, 16}));
 }
 
 TEST(RubricWithOverrides, KindWeightsStartFromThatKindsWeights)
@@ -720,10 +755,11 @@ TEST(RubricWithOverrides, KindWeightsStartFromThatKindsWeights)
         R"({"weights": {"Length": 20}, "kind_weights": {"behavioral": {"Pace": 5}, "motivation": {"Length": 10}}})"));
     Rubric expected = default_rubric();
     expected.weights[0] = 20;
-    // A kind without weights of its own starts from the (overridden) weights...
-    expected.kind_weights[QuestionKind::behavioral] = {20, 5, 12, 8, 10, 22, 22};
-    // ... a kind with compiled-in weights starts from those.
-    expected.kind_weights[QuestionKind::motivation] = {10, 12, 12, 8, 10, 15, 29};
+    // A kind without weights of its own starts from the (overridden) weights:
+    // since rubric 2.0, no kind has compiled-in weights (motivation had).
+    ASSERT_TRUE(default_rubric().kind_weights.empty());
+    expected.kind_weights[QuestionKind::behavioral] = {20, 5, 16, 0, 0, 17, 25};
+    expected.kind_weights[QuestionKind::motivation] = {10, 39, 16, 0, 0, 17, 25};
     EXPECT_EQ(differences(r, expected), "");
     EXPECT_EQ(r.kind_weights.count(QuestionKind::situational), 0u);
 }
@@ -738,8 +774,8 @@ TEST(RubricWithOverrides, ThresholdsLandInTheirFields)
     expected.length.ideal_lo = 0.75;
     expected.length_min_words = 30;
     expected.typed_wpm = 150;
-    expected.pace.pass_lo = 100;
-    expected.pace.ideal_lo = 115;
+    expected.pace.pass_lo = 150;
+    expected.pace.ideal_lo = 170;
     expected.pace_min_seconds = 15;
     expected.fillers = {1, 2.5, 7};
     expected.filler_discourse_weight = 0.25;
@@ -747,7 +783,10 @@ TEST(RubricWithOverrides, ThresholdsLandInTheirFields)
     expected.i_share.pass = 0.45;
     expected.min_i_words = 2;
     expected.max_you_per_100 = 4;
-    expected.structure_cap = 60;
+    expected.concise.pass = 1.4;
+    expected.clutter.zero = 9;
+    expected.overall_intercept = 10;
+    expected.overall_slope = 0.8;
     expected.coverage_full = 0.7;
     expected.details_full = 2;
     expected.short_words = 20;
@@ -832,7 +871,8 @@ TEST(RubricWithOverrides, FullOverride)
     Rubric r = rubric_with_overrides(full_valid_rubric());
     EXPECT_EQ(r.version, "2.0-local");
     EXPECT_EQ(r.weights, (std::array<int, check_count>{20, 10, 10, 8, 10, 20, 22}));
-    EXPECT_EQ(r.kind_weights.at(QuestionKind::motivation), (std::array<int, check_count>{14, 12, 12, 8, 10, 14, 30}));
+    // motivation has no compiled-in weights: it starts from the pack's weights
+    EXPECT_EQ(r.kind_weights.at(QuestionKind::motivation), (std::array<int, check_count>{20, 10, 10, 8, 10, 14, 30}));
     EXPECT_EQ(r.kind_weights.at(QuestionKind::situational), (std::array<int, check_count>{20, 10, 10, 8, 0, 20, 22}));
     EXPECT_EQ(r.hedges_lexicon, (std::vector<std::string>{"i think", "maybe", "kind of"}));
     EXPECT_EQ(r.filler_discourse, default_rubric().filler_discourse);
