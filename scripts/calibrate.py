@@ -14,12 +14,16 @@ correlations across interviews):
   3. what is fitted (the Pace band, the checks' weights, the overall score's
      intercept and slope), cross-validated by leaving whole students out (both
      interviews of a student in the same fold): everything refitted on the
-     other 34 students for each student.
+     other 34 students for each student, and fitted on random halves of the
+     students and measured on the other halves (what the held-out
+     measurement does: one model, unseen students);
+  4. whether the cross-validated figures meet the targets.
 Python's standard library only; deterministic.
 """
 import csv
 import json
 import math
+import random
 import re
 import sys
 
@@ -38,6 +42,8 @@ COACHING = {"Wording", "Ownership"}
 FIXED = {"Substance": 25}
 FILLER_REGEX = re.compile(r"\b(?:u+h*m+|u+h+|a+h+|e+r+m*|h+m+|m+h*m+)\b", re.IGNORECASE)
 WORD_REGEX = re.compile(r"\S+")
+SPLITS = 200  # random halves of the students for the split-half figures
+SEED = 9      # their seed: the same halves on every run
 
 
 # ---- statistics --------------------------------------------------------------
@@ -208,7 +214,9 @@ def main(folder):
     sp = dict(spoken)
     def r(values, trait):
         return pearson([values[p] for p in pids], [ratings[p][trait] for p in pids])
-    print("\nTargets (issue 9; the held-out half is measured the same way), spoken, Pearson r:")
+    print("\nTargets (issue 9; the held-out half is measured the same way), spoken, Pearson r, in-sample\n"
+          "(the checks' thresholds and lexicons were chosen on this half too; the fitted overall score is\n"
+          " cross-validated below):")
     checks = [
         ("overall_score vs Overall", r(sp["overall_score"], "Overall"), ">= 0.50"),
         ("overall_score vs RecommendHiring", r(sp["overall_score"], "RecommendHiring"), ">= 0.45"),
@@ -278,6 +286,39 @@ def main(folder):
               f"in-sample r = {r(in_sample, trait):+.2f} (flatters)")
     mae = sum(abs(out_of_fold[p] - y[p]) for p in pids) / len(pids)
     print(f"  out-of-fold mean absolute error: {mae:.1f} points of 100 ({mae * 6 / 100:.2f} points of the 1-7 scale)")
+
+    # Pooled leave-one-out figures are pessimistic with this few students:
+    # every student is predicted by a slightly different model (band,
+    # weights, intercept and slope), and the student who pulls a fit
+    # towards himself is the one it is then tested on. The held-out
+    # measurement is one model scored on unseen students, so the harness
+    # also does that: fit on a random half of the students (by student),
+    # correlate on the other half, SPLITS times (seeded: deterministic).
+    rng = random.Random(SEED)
+    split = {"Overall": [], "RecommendHiring": []}
+    for _ in range(SPLITS):
+        order = students[:]
+        rng.shuffle(order)
+        train_students = set(order[:len(order) // 2])
+        train = [p for p in pids if student(p) in train_students]
+        test = [p for p in pids if student(p) not in train_students]
+        pred = fit(train)[4]
+        for trait, values in split.items():
+            values.append(pearson([pred[p] for p in test], [ratings[p][trait] for p in test]))
+    print(f"Split by student ({SPLITS} random halves; fitted on one half, measured on the other):")
+    for trait, values in split.items():
+        values.sort()
+        print(f"  predicted vs {trait:16s}        held-out-half r: mean {sum(values) / len(values):+.2f}, "
+              f"median {values[len(values) // 2]:+.2f}, 10-90% {values[len(values) // 10]:+.2f} to "
+              f"{values[len(values) * 9 // 10]:+.2f}")
+
+    print("\nTargets met? (fitted figures only as cross-validated; overall_score vs Overall >= 0.50, "
+          "vs RecommendHiring >= 0.45)")
+    for trait, target in (("Overall", 0.50), ("RecommendHiring", 0.45)):
+        loso = r(out_of_fold, trait)
+        half = sum(split[trait]) / len(split[trait])
+        print(f"  {trait:16s} leave-one-student-out {loso:+.2f} ({'met' if loso >= target else 'BELOW'}), "
+              f"split halves {half:+.2f} ({'met' if half >= target else 'BELOW'})")
     return 0
 
 
