@@ -1,11 +1,19 @@
 # PGXS build of the residency extension (the real build).
 #   make && make install        build and install into the pg_config found on PATH
-#   make installcheck           pg_regress + isolation tests against a running server
+#   make installcheck           pg_regress + isolation tests against a running server;
+#                               needs residency and the test-only module residency_test
+#                               installed: make install install-test-modules
+#   make install-test-modules   build and install test/modules/* (never part of make install)
 # CMakeLists.txt builds the pure core alone, for unit tests, fuzzing and benchmarks.
 
 EXTENSION  = residency
+EXTVERSION = 1.1
 MODULE_big = residency
-DATA       = residency--1.0.sql
+# The current version's install script is built from src/sql/residency.sql;
+# older versions' scripts and the update scripts are committed and, once
+# released, never edited (docs/operations.md, "Upgrading").
+DATA_built = $(EXTENSION)--$(EXTVERSION).sql
+DATA       = $(EXTENSION)--1.0.sql $(filter-out $(DATA_built),$(wildcard $(EXTENSION)--*--*.sql))
 PGFILEDESC = "residency - interview-drill backend"
 
 CORE_SRCS = $(sort $(wildcard src/core/*.cpp))
@@ -16,6 +24,9 @@ REGRESS      = $(patsubst sql/%.sql,%,$(sort $(wildcard sql/*.sql)))
 REGRESS_OPTS = --load-extension=residency
 ISOLATION    = $(patsubst test/isolation/specs/%.spec,%,$(sort $(wildcard test/isolation/specs/*.spec)))
 ISOLATION_OPTS = --inputdir=test/isolation --load-extension=residency
+# installcheck first checks that the test-only modules are installed and that
+# Stripe's Node library, which signs sql/stripe.sql's fixtures, is there (below).
+REGRESS_PREP = check-test-modules check-stripe-library
 
 PG_CONFIG ?= pg_config
 
@@ -39,6 +50,34 @@ override CPPFLAGS := $(patsubst -I$(includedir_server),-isystem $(includedir_ser
 $(CORE_SRCS:.cpp=.o): override CPPFLAGS := -DRESIDENCY_CORE -I$(srcdir)/src/core
 
 $(OBJS): $(wildcard src/core/*.hpp src/pg/*.hpp)
+
+$(EXTENSION)--$(EXTVERSION).sql: src/sql/$(EXTENSION).sql
+	cp $< $@
+
+# Test-only modules (PostgreSQL's src/test/modules pattern): extensions the
+# regression suite needs and production never gets. `make install` leaves
+# them out; scripts/test.sh installs them before `make installcheck`, which
+# stops early, saying so, when one is missing (sql/boundary.sql needs
+# residency_test). Each is its own PGXS build, with the same PG_CONFIG.
+TEST_MODULES = $(sort $(wildcard test/modules/*/Makefile))
+
+.PHONY: test-modules install-test-modules check-test-modules clean-test-modules
+test-modules:
+	@set -e; for m in $(dir $(TEST_MODULES)); do $(MAKE) -C $$m PG_CONFIG=$(PG_CONFIG) WERROR=$(WERROR); done
+install-test-modules: test-modules
+	@set -e; for m in $(dir $(TEST_MODULES)); do $(MAKE) -C $$m PG_CONFIG=$(PG_CONFIG) WERROR=$(WERROR) install; done
+check-test-modules:
+	@set -e; for m in $(notdir $(patsubst %/,%,$(dir $(TEST_MODULES)))); do \
+		test -f '$(datadir)/extension/'$$m.control || \
+		{ echo "installcheck needs the test module $$m: run make install-test-modules" >&2; exit 1; }; done
+clean-test-modules:
+	@set -e; for m in $(dir $(TEST_MODULES)); do $(MAKE) -C $$m PG_CONFIG=$(PG_CONFIG) clean; done
+clean: clean-test-modules
+
+.PHONY: check-stripe-library
+check-stripe-library:
+	@test -f test/stripe/node_modules/stripe/package.json || \
+		{ echo "sql/stripe.sql signs its fixtures with Stripe's Node library: run scripts/setup.sh (npm ci in test/stripe)" >&2; exit 1; }
 
 # Benchmarks (DESIGN.md section 6) on a throwaway cluster; see docs/benchmarks.md.
 .PHONY: bench

@@ -12,6 +12,8 @@
 #   B4  the drill API under load: pgbench, 4 clients, PostgREST-shaped
 #       transactions (role + JWT claims, start_drill, submit_and_evaluate)
 #   B5  residency_api.my_evaluations for one user among 1,000,000 evaluations
+#   B6  a Stripe webhook delivery: signature verified, event recorded and
+#       applied (rule U2, the cache), server CPU per delivery
 #   cancel latency: statement_timeout and pg_cancel_backend() against the
 #       longest C++ steps on an 8 MB pack (test/bench/cancel_latency.sh)
 #
@@ -80,6 +82,20 @@ b2_sql=$(awk -v us="$b2_sql_us" 'BEGIN {printf "%.0f", 1e6 / us}')
 b2_sql_us=$(awk -v us="$b2_sql_us" 'BEGIN {printf "%.1f", us}')
 pack_kb=$("${PSQL[@]}" -At -d bench -c "SELECT octet_length(body) / 1024 FROM bare.pack_source WHERE n = 2000")
 
+# B6: Stripe webhook deliveries, server CPU per delivery over 2,000 customers:
+# a subscription's first event, upgrades (BASIC -> PRO) and downgrades (PRO ->
+# LOCKED -> BASIC), median of 3 rounds each, and a redelivery
+"${PSQL[@]}" -At -d bench -f test/bench/b6_setup.sql >/dev/null
+b6_round() { "${PSQL[@]}" -At -d bench -c "SELECT round(bare.b6_us(2000, $1))"; }
+b6_created=$(b6_round 1)
+b6_ups=(); b6_downs=()
+for r in 2 4 6; do  # in order: each upgrade follows a downgrade
+    b6_ups+=("$(b6_round "$r")"); b6_downs+=("$(b6_round $((r + 1)))")
+done
+b6_up=$(median3 "${b6_ups[@]}"); b6_down=$(median3 "${b6_downs[@]}")
+b6_again=$(b6_round 7)
+ms() { awk -v us="$1" 'BEGIN {printf "%.2f", us / 1000}'; }
+
 # B4: drills per second and latency percentiles of whole drills (both requests).
 # PostgREST prepares its statements (db-prepared-statements, on by default):
 # -M prepared is the headline; -M extended is a PostgREST with it switched off.
@@ -138,6 +154,10 @@ cancel_rows=$(test/bench/cancel_latency.sh | awk '{
     echo "| B4 | drill API, pgbench 4 clients, PostgREST-shaped (2 requests per drill), prepared statements | ${b4_tps} drills/s; latency per drill p50 ${b4_p50} ms, p95 ${b4_p95} ms, p99 ${b4_p99} ms | | | p95 <= 10 ms |"
     echo "| B4 | ... without prepared statements (db-prepared-statements = false) | ${b4x_tps} drills/s; latency per drill p50 ${b4x_p50} ms, p95 ${b4x_p95} ms, p99 ${b4x_p99} ms | | | |"
     echo "| B5 | my_evaluations, last 20 of one user among 1,000,000 | ${b5_ms} ms (median of 11) | | | <= 1 ms, index scan with InitPlan |"
+    echo "| B6 | Stripe webhook, a subscription's first event (LOCKED -> BASIC), server CPU | $(ms "$b6_created") ms | | | <= 0.5 ms |"
+    echo "| B6 | ... an upgrade (BASIC -> PRO) | $(ms "$b6_up") ms (median of 3 rounds) | | | <= 0.5 ms |"
+    echo "| B6 | ... a downgrade (PRO -> LOCKED -> BASIC, two U2 steps) | $(ms "$b6_down") ms (median of 3 rounds) | | | <= 0.5 ms |"
+    echo "| B6 | ... a redelivery (verified, answered from the record) | $(ms "$b6_again") ms | | | |"
     printf '%s\n' "$cancel_rows"
     echo
     echo "B5 plan: $b5_plan"

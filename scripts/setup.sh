@@ -1,10 +1,22 @@
 #!/usr/bin/env bash
 # Installs what building and testing residency needs on Debian 12, and only
 # what is missing: safe to run again. Needs root (or sudo) when something is
-# missing; prints what it installs.
+# missing; prints what it installs. Then Stripe's Node library, which signs
+# the webhook fixtures of sql/stripe.sql (test/stripe, npm ci from the npm
+# registry, pinned by its package-lock.json).
 #
 #   scripts/setup.sh            build + test dependencies
 set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+
+# Stripe's library for the webhook fixtures: installed once, as pinned.
+node_modules() {
+    if [ -f "$root/test/stripe/node_modules/stripe/package.json" ]; then
+        return 0
+    fi
+    echo "setup: npm ci in test/stripe (Stripe's Node library for the webhook fixtures)"
+    (cd "$root/test/stripe" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+}
 
 packages=(
     # server, headers and PGXS
@@ -28,8 +40,15 @@ for p in "${packages[@]}"; do
     fi
 done
 
+# Node.js and npm run Stripe's library (test/stripe). Debian's packages when
+# there is no node or npm at all; a Node.js installed otherwise (NodeSource's
+# bundles npm and conflicts with Debian's) is used as it is.
+command -v node >/dev/null || missing+=(nodejs)
+command -v npm >/dev/null || missing+=(npm)
+
 if [ ${#missing[@]} -eq 0 ]; then
     echo "setup: all ${#packages[@]} packages present"
+    node_modules
     exit 0
 fi
 
@@ -55,4 +74,5 @@ fi
 
 $sudo apt-get update -qq
 $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+node_modules
 echo "setup: done"

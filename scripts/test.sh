@@ -2,12 +2,16 @@
 # Runs every test layer of residency on a fresh Debian 12 machine:
 #   1. installs what is missing (scripts/setup.sh; root or sudo)
 #   2. checks the C++ formatting (.clang-format), builds the extension
-#      (PGXS, warnings are errors) and installs it
+#      (PGXS, warnings are errors) and installs it, with the test-only
+#      modules (test/modules: residency_test) that make installcheck needs
 #   3. builds the pure core with CMake and runs its unit and golden tests
-#      (CTest), then each libFuzzer target for a short smoke run
+#      (CTest), then each libFuzzer target (scorer, content pack, Stripe
+#      webhook) for a short smoke run
 #   4. starts a throwaway cluster (scripts/cluster.sh) and runs
 #      pg_regress and the isolation specs (make installcheck),
-#      the pgTAP security matrix, the contract check, the dump/restore test
+#      the pgTAP security matrix, the contract check, the dump/restore test,
+#      the upgrade from 1.0 (test/upgrade: ALTER EXTENSION UPDATE against a
+#      fresh install, schema and data)
 #   5. checks the server log: no backend may have died from a signal
 #   6. stops the cluster
 # On failure it prints regression.diffs and the end of the server log.
@@ -25,9 +29,10 @@ step "format (clang-format with .clang-format)"
 find src test \( -name '*.cpp' -o -name '*.hpp' \) -print0 | sort -z |
     xargs -0 clang-format --style=file --dry-run --Werror
 
-step "build and install the extension"
+step "build and install the extension, and the test-only modules"
 make -s -j"$(nproc)"
 sudo_if_needed make -s install
+sudo_if_needed make -s install-test-modules
 
 step "unit and golden tests of the core (CMake + GoogleTest)"
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
@@ -36,8 +41,8 @@ ctest --test-dir build --output-on-failure --no-tests=error
 
 step "fuzz smoke run (libFuzzer, ${FUZZ_SECONDS:=30} s per target)"
 cmake -S . -B build-fuzz -DCMAKE_CXX_COMPILER=clang++ -DRESIDENCY_FUZZ=ON -DRESIDENCY_TESTS=OFF >/dev/null
-cmake --build build-fuzz -j"$(nproc)" --target fuzz_scorer fuzz_content_pack
-for target in fuzz_scorer fuzz_content_pack; do
+cmake --build build-fuzz -j"$(nproc)" --target fuzz_scorer fuzz_content_pack fuzz_stripe
+for target in fuzz_scorer fuzz_content_pack fuzz_stripe; do
     corpus=$(mktemp -d)
     cp -r "test/fuzz/corpus/${target#fuzz_}/." "$corpus/"
     # a crash writes crash-* and exits non-zero; keep it in build-fuzz/ for the report
@@ -87,6 +92,9 @@ fi
 
 step "dump and restore"
 test/dump/dump_restore.sh || on_failure "dump/restore"
+
+step "upgrade from 1.0"
+test/upgrade/upgrade.sh || on_failure "upgrade from 1.0"
 
 step "server log"
 if grep -E "terminated by signal|was terminated by|server process .* exited with exit code [^0]" "$RESIDENCY_SERVER_LOG"; then

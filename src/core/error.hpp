@@ -13,6 +13,7 @@ namespace residency {
 
 // SQLSTATEs the rules and the API answer with (DESIGN.md sections 3 and 4.1).
 namespace sqlstate {
+inline constexpr std::string_view feature_not_supported = "0A000";
 inline constexpr std::string_view invalid_parameter_value = "22023";
 inline constexpr std::string_view invalid_text_representation = "22P02";
 inline constexpr std::string_view check_violation = "23514";

@@ -19,6 +19,10 @@ int max_json_depth = 64;
 int max_answer_chars = 20000;
 int max_criterion_keywords = 25;
 int max_question_expansions = 10000;
+int stripe_tolerance_s = 300;
+bool stripe_livemode = false;
+int stripe_grace_period_s = 7 * 24 * 3600;
+int stripe_max_body_bytes = 256 * 1024;
 
 // The core's long loops poll this (src/core/interrupt.hpp). A cancel,
 // statement_timeout or termination sets InterruptPending from a signal
@@ -49,6 +53,12 @@ Limits current_limits()
     return l;
 }
 
+StripeSettings stripe_settings()
+{
+    return StripeSettings{stripe_tolerance_s, stripe_livemode, stripe_grace_period_s,
+                          static_cast<std::size_t>(stripe_max_body_bytes)};
+}
+
 }  // namespace residency::pg
 
 // Runs when the library is loaded; no C++ object is alive here, and the
@@ -76,6 +86,25 @@ void _PG_init(void)
                             "whose question would exceed it (22023), and scoring refuses such a question "
                             "of a pack stored earlier (PT413).",
                             &max_question_expansions, 10000, 1000, 100000, PGC_SUSET, 0, nullptr, nullptr, nullptr);
+    // The Stripe webhook (docs/payments.md). PGC_SUSET like the limits: a
+    // client that could SET them could widen the replay window or take
+    // events of the other mode.
+    DefineCustomIntVariable("residency.stripe_tolerance",
+                            "How far a Stripe-Signature timestamp may be from now, in seconds.",
+                            "Older or newer deliveries are refused with SQLSTATE PT400 (stale, or in the future).",
+                            &stripe_tolerance_s, 300, 1, 24 * 3600, PGC_SUSET, GUC_UNIT_S, nullptr, nullptr, nullptr);
+    DefineCustomBoolVariable("residency.stripe_livemode", "Whether this database takes live-mode Stripe events.",
+                             "Off: test-mode events only. An event of the other mode is refused with PT400.",
+                             &stripe_livemode, false, PGC_SUSET, 0, nullptr, nullptr, nullptr);
+    DefineCustomIntVariable(
+        "residency.stripe_grace_period", "How long a past_due Stripe subscription keeps its entitlement, in seconds.",
+        "Counted from the event that made it past_due; after it the subscription entitles "
+        "nothing (residency_api.stripe_expire_grace applies that).",
+        &stripe_grace_period_s, 7 * 24 * 3600, 0, 90 * 24 * 3600, PGC_SUSET, GUC_UNIT_S, nullptr, nullptr, nullptr);
+    DefineCustomIntVariable("residency.stripe_max_body_bytes", "Largest Stripe event accepted, in bytes.",
+                            "Larger bodies are refused with SQLSTATE PT413 before anything else is read.",
+                            &stripe_max_body_bytes, 256 * 1024, 1024, 64 * 1024 * 1024, PGC_SUSET, GUC_UNIT_BYTE,
+                            nullptr, nullptr, nullptr);
     MarkGUCPrefixReserved("residency");
     residency::set_interrupt_check(&check_postgres_interrupts);
 }

@@ -7,7 +7,7 @@
 BEGIN;
 \ir helpers.psql
 
-SELECT plan(47);
+SELECT plan(59);
 
 -------------------------------------------------------------------------------
 -- RLS is enabled on every table of schema residency (and nothing forces it
@@ -21,8 +21,9 @@ SELECT set_eq(
     $$SELECT c.relname::text FROM pg_catalog.pg_class AS c
       WHERE c.relnamespace = 'residency'::regnamespace AND c.relkind IN ('r', 'p')$$,
     ARRAY['users', 'content_packs', 'content_pack_questions', 'drill_sessions', 'drill_responses',
-          'evaluation_results', 'entitlement_cache', 'content_admins'],
-    'schema residency has exactly the eight tables this matrix covers');
+          'evaluation_results', 'entitlement_cache', 'content_admins',
+          'stripe_webhook_secrets', 'stripe_prices', 'stripe_events', 'stripe_subscriptions'],
+    'schema residency has exactly the twelve tables this matrix covers');
 
 -------------------------------------------------------------------------------
 -- Table and view privileges of each role: every privilege type, table-wide
@@ -60,11 +61,15 @@ SELECT set_eq(
                                     'residency.evaluation_results', 'residency.content_admins']) AS t
                   CROSS JOIN unnest(ARRAY['SELECT', 'INSERT', 'UPDATE', 'DELETE']) AS p
       UNION ALL
-      VALUES ('residency.entitlement_cache', 'SELECT')
+      SELECT 'residency.stripe_prices', p FROM unnest(ARRAY['SELECT', 'INSERT', 'UPDATE', 'DELETE']) AS p
+      UNION ALL
+      VALUES ('residency.entitlement_cache', 'SELECT'), ('residency.stripe_events', 'SELECT'),
+             ('residency.stripe_subscriptions', 'SELECT')
       UNION ALL
       SELECT v, 'SELECT' FROM unnest(ARRAY['residency_api.questions', 'residency_api.my_sessions',
-                                           'residency_api.my_evaluations']) AS v$$,
-    'service_role has full DML on the tables but the cache, which the rules alone write (no TRUNCATE/REFERENCES/TRIGGER), and SELECT on the views');
+                                           'residency_api.my_evaluations',
+                                           'residency_api.stripe_unapplied_events']) AS v$$,
+    'service_role has full DML on the tables and the price table, SELECT only on the cache and the webhook''s own state, which the rules alone write, nothing on the webhook secrets, no TRUNCATE/REFERENCES/TRIGGER, and SELECT on the views');
 SELECT is_empty(
     $$SELECT c.oid::regclass::text FROM pg_catalog.pg_class AS c, pg_catalog.aclexplode(c.relacl) AS a
       WHERE c.relnamespace IN ('residency'::regnamespace, 'residency_api'::regnamespace) AND a.grantee = 0
@@ -116,13 +121,17 @@ UNION ALL
 -- service_role (activate/archive), and the definer paths of a signed-in
 -- content admin or PRO uploader, which re-check the user
 VALUES ('residency.is_service_role()'), ('residency.activate_pack_as_content_admin(uuid)'),
-       ('residency.archive_pack_as_user(uuid)');
+       ('residency.archive_pack_as_user(uuid)')
+UNION ALL
+-- Stripe's webhook endpoint: Stripe sends no JWT, so it is anon's (the
+-- signature is its only protection)
+SELECT s || '.stripe_webhook(json)' FROM unnest(ARRAY['residency', 'residency_api']) AS s;
 CREATE TEMP TABLE worker (function text);
 INSERT INTO worker
 SELECT s || '.' || f FROM unnest(ARRAY['residency', 'residency_api']) AS s,
     unnest(ARRAY['claim_submissions(integer)', 'record_evaluation(uuid,jsonb)', 'fail_evaluation(uuid,text)',
                  'fail_stale_processing(interval)', 'set_entitlement(uuid,text,text)',
-                 'set_content_admin(uuid,boolean)']) AS f;
+                 'set_content_admin(uuid,boolean)', 'stripe_expire_grace()']) AS f;
 
 SELECT set_eq(
     $$SELECT function FROM function_execute WHERE role = 'anon'$$,
@@ -167,6 +176,24 @@ SELECT policies_are('residency', 'drill_responses', ARRAY['drill_responses_own']
 SELECT policies_are('residency', 'evaluation_results', ARRAY['evaluation_results_own'], 'policies of evaluation_results');
 SELECT policies_are('residency', 'entitlement_cache', ARRAY['entitlement_cache_own'], 'policies of entitlement_cache');
 SELECT policies_are('residency', 'content_admins', ARRAY['content_admins_own'], 'policies of content_admins');
+-- payments: billing (service_role) reads the webhook's state and manages
+-- prices; a restrictive policy closes the secrets to every role
+SELECT policies_are('residency', 'stripe_webhook_secrets', ARRAY['stripe_webhook_secrets_none'],
+                    'policies of stripe_webhook_secrets');
+SELECT policies_are('residency', 'stripe_prices', ARRAY['stripe_prices_billing'], 'policies of stripe_prices');
+SELECT policies_are('residency', 'stripe_events', ARRAY['stripe_events_billing'], 'policies of stripe_events');
+SELECT policies_are('residency', 'stripe_subscriptions', ARRAY['stripe_subscriptions_billing'],
+                    'policies of stripe_subscriptions');
+SELECT policy_roles_are('residency', t, p, ARRAY['service_role'], format('policy %s on %s is TO service_role only', p, t))
+FROM (VALUES ('stripe_prices', 'stripe_prices_billing'), ('stripe_events', 'stripe_events_billing'),
+             ('stripe_subscriptions', 'stripe_subscriptions_billing')) AS x(t, p);
+SELECT policy_cmd_is('residency', t, p, c, format('policy %s on %s is FOR %s', p, t, c))
+FROM (VALUES ('stripe_prices', 'stripe_prices_billing', 'ALL'), ('stripe_events', 'stripe_events_billing', 'SELECT'),
+             ('stripe_subscriptions', 'stripe_subscriptions_billing', 'SELECT'),
+             ('stripe_webhook_secrets', 'stripe_webhook_secrets_none', 'ALL')) AS x(t, p, c);
+SELECT ok((SELECT bool_and(permissive = 'RESTRICTIVE' AND qual = 'false' AND with_check = 'false')
+            FROM pg_catalog.pg_policies WHERE schemaname = 'residency' AND tablename = 'stripe_webhook_secrets'),
+          'the secrets'' only policy is RESTRICTIVE and lets no row through');
 
 SELECT policy_roles_are('residency', t, p, ARRAY['authenticated'], format('policy %s on %s is TO authenticated only', p, t))
 FROM (VALUES ('users', 'users_select_own'), ('users', 'users_update_own'),

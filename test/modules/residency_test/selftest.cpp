@@ -1,15 +1,26 @@
-// Diagnostics for the error boundary, callable by superusers only. The
-// regression suite uses them to show that a core error reaches the client
-// with its SQLSTATE, message, DETAIL and HINT; that a Postgres error raised
-// under guarded() comes back unchanged; and that C++ destructors run on
-// the normal path and on both error paths.
-#include "../core/error.hpp"
-#include "boundary.hpp"
-#include "datum.hpp"
-#include "spi.hpp"
+// Diagnostics for the error boundary, in the test-only module residency_test
+// (never installed in production; see this directory's Makefile). The
+// regression suite (sql/boundary.sql) uses them to show that a core error
+// reaches the client with its SQLSTATE, message, DETAIL and HINT; that a
+// Postgres error raised under guarded() comes back unchanged; and that C++
+// destructors run on the normal path and on both error paths.
+//
+// The boundary, SPI and Datum code below is residency's own, compiled from
+// src/ into this module's objects; none of it is exported (exports.txt), so
+// these copies and residency.so's never stand in for each other.
+#include "core/error.hpp"
+#include "pg/boundary.hpp"
+#include "pg/datum.hpp"
+#include "pg/spi.hpp"
 
 #include <stdexcept>
 #include <string>
+
+#include "pg/postgres.hpp"
+
+extern "C" {
+PG_MODULE_MAGIC;
+}
 
 using namespace residency;
 using namespace residency::pg;
@@ -29,8 +40,8 @@ Statement divide_by_zero("SELECT 1 OPERATOR(pg_catalog./) 0", {});
 
 }  // namespace
 
-// residency._selftest_boundary(mode text) -> integer
-RESIDENCY_FUNCTION(residency_selftest_boundary)
+// residency_test.boundary(mode text) -> integer
+RESIDENCY_FUNCTION(residency_test_boundary)
 {
     std::string mode(text_view(PG_GETARG_DATUM(0)));
     Counted alive;  // destroyed however this body ends
@@ -56,8 +67,8 @@ RESIDENCY_FUNCTION(residency_selftest_boundary)
     return Int32GetDatum(destructor_runs);
 }
 
-// residency._selftest_destructor_runs() -> integer
-RESIDENCY_FUNCTION(residency_selftest_destructor_runs)
+// residency_test.destructor_runs() -> integer
+RESIDENCY_FUNCTION(residency_test_destructor_runs)
 {
     (void) fcinfo;
     return Int32GetDatum(destructor_runs);

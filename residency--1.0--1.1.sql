@@ -1,0 +1,626 @@
+-- residency 1.0 -> 1.1 (ALTER EXTENSION residency UPDATE; docs/operations.md).
+-- Payments: Stripe webhooks verified and applied inside the database
+-- (docs/payments.md). The error boundary's self-test functions leave the
+-- production install: they belong to the test-only module residency_test.
+
+\echo Use "ALTER EXTENSION residency UPDATE TO '1.1'" to load this file. \quit
+
+DROP FUNCTION residency._selftest_boundary(text);
+DROP FUNCTION residency._selftest_destructor_runs();
+
+-- my_entitlement() tells the app about the subscription too: a new result
+-- type, so the functions are replaced (the API's wrapper first).
+DROP FUNCTION residency_api.my_entitlement();
+DROP FUNCTION residency.my_entitlement();
+
+-------------------------------------------------------------------------------
+-- Payments (docs/payments.md): Stripe delivers events to
+-- residency_api.stripe_webhook; the signature is checked in C++ against the
+-- endpoint's secrets, and a verified event is recorded by id and applied at
+-- most once. Subscriptions set the entitlement through rule U2 and the
+-- write-through cache, as set_entitlement does.
+-------------------------------------------------------------------------------
+
+-- The endpoint's signing secrets (whsec_...). Readable by the extension's
+-- owner only: no role has a privilege on this table, no policy opens it, and
+-- no function returns a secret. Several may be active while Stripe rolls a
+-- secret over: give the old one an expires_at. Supabase Vault may hold them
+-- instead (docs/payments.md).
+CREATE TABLE residency.stripe_webhook_secrets (
+    id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    secret      text NOT NULL,
+    fingerprint text NOT NULL,
+    note        text,
+    created_at  timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    expires_at  timestamptz
+);
+COMMENT ON TABLE residency.stripe_webhook_secrets IS
+    'Stripe webhook signing secrets, owner only; active while expires_at is NULL or in the future';
+COMMENT ON COLUMN residency.stripe_webhook_secrets.fingerprint IS
+    'First 12 hex digits of the SHA-256 of the secret: names a secret without showing it';
+
+-- Checks a secret and sets its fingerprint. Its errors never quote the row:
+-- a constraint's "Failing row contains (...)" would put the secret in the
+-- error and the server log, so no CHECK or UNIQUE constraint reads it.
+CREATE FUNCTION residency.stripe_secret_guard() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    IF NEW.secret IS NULL OR NOT pg_catalog.starts_with(NEW.secret, 'whsec_')
+       OR pg_catalog.length(NEW.secret) NOT BETWEEN 14 AND 200 OR NEW.secret ~ '\s' THEN
+        RAISE EXCEPTION 'not a Stripe webhook signing secret'
+            USING ERRCODE = '22023',
+                  DETAIL = 'A signing secret begins with whsec_, has 14 to 200 characters and no white space.',
+                  HINT = 'Copy it from the endpoint''s page in the Stripe dashboard ("Signing secret").';
+    END IF;
+    NEW.fingerprint := pg_catalog.left(pg_catalog.encode(pg_catalog.sha256(pg_catalog.convert_to(NEW.secret, 'UTF8')),
+                                                         'hex'), 12);
+    RETURN NEW;
+END
+$$;
+CREATE TRIGGER stripe_webhook_secrets_guard BEFORE INSERT OR UPDATE ON residency.stripe_webhook_secrets
+    FOR EACH ROW EXECUTE FUNCTION residency.stripe_secret_guard();
+
+-- Which Stripe price gives which level (managed by service_role).
+CREATE TABLE residency.stripe_prices (
+    price_id          text PRIMARY KEY
+                      CHECK (pg_catalog.length(price_id) BETWEEN 1 AND 255 AND price_id !~ '\s'),
+    entitlement_level text NOT NULL CHECK (entitlement_level IN ('BASIC', 'PRO')),
+    description       text,
+    created_at        timestamptz NOT NULL DEFAULT pg_catalog.now()
+);
+COMMENT ON TABLE residency.stripe_prices IS
+    'Stripe price id -> the entitlement level an active subscription to it gives (service_role manages it)';
+
+-- Every verified event, by its id: what it was, and what came of it.
+--   applied    it changed what it describes (a link, a subscription's state)
+--   recorded   kept for the record (invoices)
+--   stale      older than what was already applied to its subscription
+--   ignored    a type this endpoint does not handle
+--   unapplied  it could not apply (reason says why): answered 200 all the same,
+--              so that Stripe does not retry it forever
+CREATE TABLE residency.stripe_events (
+    id              text PRIMARY KEY CHECK (pg_catalog.starts_with(id, 'evt_')),
+    type            text NOT NULL,
+    created         bigint NOT NULL,
+    livemode        boolean NOT NULL,
+    received_at     timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    outcome         text NOT NULL CHECK (outcome IN ('applied', 'recorded', 'stale', 'ignored', 'unapplied')),
+    reason          text,
+    user_id         uuid REFERENCES residency.users (id) ON DELETE SET NULL,
+    customer_id     text,
+    subscription_id text,
+    payload         jsonb NOT NULL
+);
+CREATE INDEX stripe_events_unapplied ON residency.stripe_events (customer_id, created)
+    WHERE outcome = 'unapplied';
+CREATE INDEX stripe_events_user ON residency.stripe_events (user_id);
+COMMENT ON TABLE residency.stripe_events IS
+    'Stripe events received, verified, by id: outcome applied, recorded, stale, ignored or unapplied (with the reason)';
+
+-- What the webhook knows of each subscription: its state as of the newest
+-- event applied to it, and the level it gives now (LOCKED: none).
+CREATE TABLE residency.stripe_subscriptions (
+    id                   text PRIMARY KEY,
+    user_id              uuid NOT NULL REFERENCES residency.users (id) ON DELETE CASCADE,
+    customer_id          text NOT NULL,
+    status               text NOT NULL,
+    price_ids            text[] NOT NULL DEFAULT '{}',
+    entitlement_level    text NOT NULL CHECK (entitlement_level IN ('BASIC', 'PRO', 'LOCKED')),
+    current_period_end   bigint,
+    cancel_at_period_end boolean NOT NULL DEFAULT false,
+    past_due_since       bigint,
+    grace_until          bigint,
+    last_event_id        text NOT NULL,
+    last_event_created   bigint NOT NULL,
+    last_event_type      text NOT NULL,
+    updated_at           timestamptz NOT NULL DEFAULT pg_catalog.now()
+);
+CREATE INDEX stripe_subscriptions_user ON residency.stripe_subscriptions (user_id);
+CREATE INDEX stripe_subscriptions_grace ON residency.stripe_subscriptions (grace_until)
+    WHERE status = 'past_due' AND entitlement_level <> 'LOCKED';
+COMMENT ON TABLE residency.stripe_subscriptions IS
+    'Stripe subscriptions as of the newest event applied to each, and the level each gives now';
+
+ALTER TABLE residency.stripe_webhook_secrets ENABLE ROW LEVEL SECURITY;
+ALTER TABLE residency.stripe_prices          ENABLE ROW LEVEL SECURITY;
+ALTER TABLE residency.stripe_events          ENABLE ROW LEVEL SECURITY;
+ALTER TABLE residency.stripe_subscriptions   ENABLE ROW LEVEL SECURITY;
+
+-- An integer of a Stripe object (unix seconds), or NULL when it is not one.
+CREATE FUNCTION residency.stripe_bigint(value jsonb) RETURNS bigint
+LANGUAGE plpgsql IMMUTABLE SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    RETURN CASE WHEN pg_catalog.jsonb_typeof(value) = 'number' AND (value #>> '{}') ~ '^-?[0-9]{1,18}$'
+                THEN (value #>> '{}')::pg_catalog.int8 END;
+END
+$$;
+
+-- The id of an object that Stripe sends either as an id or expanded.
+CREATE FUNCTION residency.stripe_id(value jsonb) RETURNS text
+LANGUAGE plpgsql IMMUTABLE SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    RETURN CASE pg_catalog.jsonb_typeof(value)
+               WHEN 'string' THEN value #>> '{}'
+               WHEN 'object' THEN CASE WHEN pg_catalog.jsonb_typeof(value -> 'id') = 'string'
+                                       THEN value ->> 'id' END
+           END;
+END
+$$;
+
+-- A user id as the app sends it (client_reference_id, metadata.user_id),
+-- or NULL when the text is not a uuid.
+CREATE FUNCTION residency.stripe_user_ref(value text) RETURNS uuid
+LANGUAGE plpgsql IMMUTABLE SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    RETURN CASE WHEN value ~* '^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$'
+                THEN value::pg_catalog.uuid END;
+END
+$$;
+
+-- The level a user's subscriptions give now: the highest of them; a
+-- past_due one only until its grace period ends. With the subscription
+-- that gives it (the newest, of several).
+CREATE FUNCTION residency.stripe_entitled_level(user_id uuid, OUT level text, OUT subscription_id text)
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    SELECT best.level, best.id INTO level, subscription_id
+    FROM (SELECT s.id,
+                 CASE WHEN s.status = 'past_due' AND s.grace_until <= extract(epoch FROM pg_catalog.now())
+                      THEN 'LOCKED' ELSE s.entitlement_level END AS level,
+                 s.last_event_created
+          FROM residency.stripe_subscriptions AS s
+          WHERE s.user_id = stripe_entitled_level.user_id) AS best
+    ORDER BY pg_catalog.array_position(ARRAY['LOCKED', 'BASIC', 'PRO'], best.level) DESC,
+             best.last_event_created DESC, best.id
+    LIMIT 1;
+    level := coalesce(level, 'LOCKED');
+END
+$$;
+
+-- Moves a user to `level` along the arrows of rule U2, each an UPDATE of
+-- residency.users: the users trigger checks it and writes the cache
+-- through, as for set_entitlement. LOCKED -> PRO goes by BASIC; a downgrade
+-- PRO -> BASIC (a real Stripe event the rule has no arrow for) goes by
+-- LOCKED, inside the transaction, so no reader sees the LOCKED step
+-- (docs/payments.md). Returns the path taken ('PRO -> LOCKED -> BASIC'), or
+-- NULL when the level is already `level`. The caller holds the users row.
+CREATE FUNCTION residency.stripe_set_level(user_id uuid, level text, subscription_id text) RETURNS text
+LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    from_level text;
+    steps text[];
+    step text;
+BEGIN
+    SELECT u.entitlement_level INTO STRICT from_level FROM residency.users AS u
+    WHERE u.id = stripe_set_level.user_id;
+    IF from_level = level THEN
+        -- the cache row names the subscription (as cache_subscription does,
+        -- without its per-call parse of a SQL function)
+        UPDATE residency.entitlement_cache AS c SET stripe_subscription_id = stripe_set_level.subscription_id
+        WHERE c.user_id = stripe_set_level.user_id AND stripe_set_level.subscription_id IS NOT NULL
+          AND c.stripe_subscription_id IS DISTINCT FROM stripe_set_level.subscription_id;
+        RETURN NULL;
+    END IF;
+    steps := CASE
+        WHEN from_level = 'LOCKED' AND level = 'PRO' THEN ARRAY['BASIC', 'PRO']
+        WHEN from_level = 'PRO' AND level = 'BASIC' THEN ARRAY['LOCKED', 'BASIC']
+        ELSE ARRAY[level] END;
+    FOREACH step IN ARRAY steps LOOP
+        UPDATE residency.users AS u SET entitlement_level = step WHERE u.id = stripe_set_level.user_id;
+    END LOOP;
+    UPDATE residency.entitlement_cache AS c SET stripe_subscription_id = stripe_set_level.subscription_id
+    WHERE c.user_id = stripe_set_level.user_id AND stripe_set_level.subscription_id IS NOT NULL
+      AND c.stripe_subscription_id IS DISTINCT FROM stripe_set_level.subscription_id;
+    RETURN from_level || ' -> ' || pg_catalog.array_to_string(steps, ' -> ');
+END
+$$;
+
+-- A customer.subscription.* event: who it is for, whether it is newer than
+-- what was applied to its subscription, what the subscription gives now,
+-- and the user's level that follows. Returns outcome and reason.
+CREATE FUNCTION residency.stripe_apply_subscription(event_id text, event_type text, created bigint, payload jsonb,
+                                                    grace_period_s integer,
+                                                    OUT outcome text, OUT reason text, OUT user_id uuid,
+                                                    OUT customer_id text, OUT subscription_id text)
+LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    obj jsonb := payload #> '{data,object}';
+    status text := obj ->> 'status';
+    prices text[];
+    level text;
+    known residency.stripe_subscriptions;
+    rank integer := pg_catalog.array_position(ARRAY['customer.subscription.created', 'customer.subscription.updated',
+                                                    'customer.subscription.deleted'], event_type);
+    since bigint;
+    path text;
+    linked uuid;
+    entitled record;
+BEGIN
+    subscription_id := residency.stripe_id(obj -> 'id');
+    customer_id := residency.stripe_id(obj -> 'customer');
+    IF subscription_id IS NULL OR customer_id IS NULL OR pg_catalog.jsonb_typeof(obj -> 'status') <> 'string' THEN
+        outcome := 'unapplied';
+        reason := 'the subscription object has no id, customer or status';
+        RETURN;
+    END IF;
+    IF event_type = 'customer.subscription.deleted' THEN
+        status := 'canceled';
+    END IF;
+
+    -- who: the user linked to the customer (checkout.session.completed), or
+    -- the subscription's metadata.user_id, which then links them
+    SELECT u.id INTO user_id FROM residency.users AS u WHERE u.stripe_customer_id = customer_id FOR UPDATE;
+    IF user_id IS NULL THEN
+        linked := residency.stripe_user_ref(obj #>> '{metadata,user_id}');
+        UPDATE residency.users AS u SET stripe_customer_id = customer_id
+        WHERE u.id = linked AND u.stripe_customer_id IS NULL
+        RETURNING u.id INTO user_id;
+        IF user_id IS NULL THEN
+            outcome := 'unapplied';
+            reason := pg_catalog.format('unknown customer %s: no user is linked to it yet (checkout.session.completed '
+                                        'with client_reference_id links it, and then applies this event)', customer_id);
+            RETURN;
+        END IF;
+    END IF;
+
+    -- order: only what is newer than the newest event applied to it (within
+    -- one second, created < updated < deleted)
+    SELECT * INTO known FROM residency.stripe_subscriptions AS s WHERE s.id = subscription_id FOR UPDATE;
+    IF FOUND THEN
+        IF known.user_id <> user_id THEN
+            outcome := 'unapplied';
+            reason := pg_catalog.format('subscription %s belongs to another user', subscription_id);
+            RETURN;
+        END IF;
+        IF created < known.last_event_created
+           OR (created = known.last_event_created
+               AND rank < pg_catalog.array_position(ARRAY['customer.subscription.created',
+                                                          'customer.subscription.updated',
+                                                          'customer.subscription.deleted'], known.last_event_type)) THEN
+            outcome := 'stale';
+            reason := pg_catalog.format('older than %s (%s), already applied to %s', known.last_event_id,
+                                        known.last_event_type, subscription_id);
+            RETURN;
+        END IF;
+    END IF;
+
+    -- what it gives: the highest level of its prices while active or
+    -- trialing; while past_due, what it gave, until the grace period ends
+    SELECT pg_catalog.array_agg(DISTINCT p ORDER BY p) INTO prices
+    FROM (SELECT residency.stripe_id(i -> 'price') AS p
+          FROM pg_catalog.jsonb_array_elements(CASE WHEN pg_catalog.jsonb_typeof(obj #> '{items,data}') = 'array'
+                                                    THEN obj #> '{items,data}' ELSE '[]' END) AS i
+          UNION ALL SELECT residency.stripe_id(obj -> 'plan')) AS x
+    WHERE p IS NOT NULL;
+    prices := coalesce(prices, '{}');
+    IF status = 'past_due' THEN
+        since := CASE WHEN known.status = 'past_due' THEN known.past_due_since ELSE created END;
+    END IF;
+    IF status IN ('active', 'trialing') OR (status = 'past_due' AND known.id IS NULL) THEN
+        SELECT p.entitlement_level INTO level FROM residency.stripe_prices AS p
+        WHERE p.price_id = ANY (prices)
+        ORDER BY pg_catalog.array_position(ARRAY['BASIC', 'PRO'], p.entitlement_level) DESC LIMIT 1;
+        IF level IS NULL THEN
+            outcome := 'unapplied';
+            reason := pg_catalog.format('no price of subscription %s is in residency.stripe_prices (%s)',
+                                        subscription_id, pg_catalog.array_to_string(prices, ', '));
+            RETURN;
+        END IF;
+    ELSIF status = 'past_due' THEN
+        level := known.entitlement_level;
+    ELSE
+        -- canceled, unpaid, incomplete_expired; and incomplete, paused:
+        -- nothing paid for
+        level := 'LOCKED';
+    END IF;
+    IF status = 'past_due' AND since + grace_period_s <= extract(epoch FROM pg_catalog.now()) THEN
+        level := 'LOCKED';
+    END IF;
+
+    INSERT INTO residency.stripe_subscriptions AS s
+        (id, user_id, customer_id, status, price_ids, entitlement_level, current_period_end, cancel_at_period_end,
+         past_due_since, grace_until, last_event_id, last_event_created, last_event_type)
+    VALUES (subscription_id, user_id, customer_id, status, prices, level,
+            coalesce(residency.stripe_bigint(obj -> 'current_period_end'),
+                     (SELECT max(residency.stripe_bigint(i -> 'current_period_end'))
+                      FROM pg_catalog.jsonb_array_elements(CASE WHEN pg_catalog.jsonb_typeof(obj #> '{items,data}') = 'array'
+                                                                THEN obj #> '{items,data}' ELSE '[]' END) AS i)),
+            CASE WHEN pg_catalog.jsonb_typeof(obj -> 'cancel_at_period_end') = 'boolean'
+                 THEN (obj ->> 'cancel_at_period_end')::boolean ELSE false END,
+            since, since + grace_period_s, event_id, created, event_type)
+    ON CONFLICT (id) DO UPDATE SET
+        status = excluded.status, price_ids = excluded.price_ids, entitlement_level = excluded.entitlement_level,
+        current_period_end = excluded.current_period_end, cancel_at_period_end = excluded.cancel_at_period_end,
+        past_due_since = excluded.past_due_since, grace_until = excluded.grace_until,
+        last_event_id = excluded.last_event_id, last_event_created = excluded.last_event_created,
+        last_event_type = excluded.last_event_type, updated_at = pg_catalog.now();
+
+    entitled := residency.stripe_entitled_level(user_id);
+    path := residency.stripe_set_level(user_id, entitled.level, entitled.subscription_id);
+    outcome := 'applied';
+    reason := pg_catalog.format('subscription %s %s: gives %s; user %s', subscription_id, status, level,
+                                coalesce(path, 'stays ' || entitled.level));
+END
+$$;
+
+-- checkout.session.completed: links the Stripe customer to the user the app
+-- named in client_reference_id (or metadata.user_id); never by e-mail. Then
+-- applies the customer's subscription events that arrived first.
+CREATE FUNCTION residency.stripe_link_checkout(payload jsonb, grace_period_s integer,
+                                               OUT outcome text, OUT reason text, OUT user_id uuid,
+                                               OUT customer_id text, OUT subscription_id text)
+LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    obj jsonb := payload #> '{data,object}';
+    ref text := coalesce(obj ->> 'client_reference_id', obj #>> '{metadata,user_id}');
+    linked_to text;
+    other uuid;
+    pending record;
+    applied record;
+    replayed integer := 0;
+BEGIN
+    customer_id := residency.stripe_id(obj -> 'customer');
+    subscription_id := residency.stripe_id(obj -> 'subscription');
+    user_id := residency.stripe_user_ref(ref);
+    outcome := 'unapplied';
+    IF ref IS NULL THEN
+        reason := 'no client_reference_id or metadata.user_id: the app sets client_reference_id to the user''s id';
+        RETURN;
+    ELSIF user_id IS NULL THEN
+        reason := pg_catalog.format('client_reference_id %s is not a user id', pg_catalog.left(ref, 100));
+        RETURN;
+    ELSIF customer_id IS NULL THEN
+        reason := 'the checkout session has no customer';
+        RETURN;
+    END IF;
+    SELECT u.stripe_customer_id INTO linked_to FROM residency.users AS u WHERE u.id = user_id FOR UPDATE;
+    IF NOT FOUND THEN
+        reason := pg_catalog.format('unknown user %s', user_id);
+        user_id := NULL;
+        RETURN;
+    ELSIF linked_to IS NOT NULL AND linked_to <> customer_id THEN
+        reason := pg_catalog.format('user %s is linked to another customer (%s)', user_id, linked_to);
+        RETURN;
+    END IF;
+    SELECT u.id INTO other FROM residency.users AS u WHERE u.stripe_customer_id = customer_id AND u.id <> user_id;
+    IF FOUND THEN
+        reason := pg_catalog.format('customer %s is linked to another user', customer_id);
+        RETURN;
+    END IF;
+    IF linked_to IS NULL THEN
+        UPDATE residency.users AS u SET stripe_customer_id = customer_id WHERE u.id = user_id;
+    END IF;
+
+    FOR pending IN
+        SELECT e.id, e.type, e.created, e.payload FROM residency.stripe_events AS e
+        WHERE e.outcome = 'unapplied' AND e.customer_id = stripe_link_checkout.customer_id
+          AND e.user_id IS NULL AND e.type LIKE 'customer.subscription.%'
+        ORDER BY e.created, e.id FOR UPDATE
+    LOOP
+        applied := residency.stripe_apply_subscription(pending.id, pending.type, pending.created, pending.payload,
+                                                       grace_period_s);
+        UPDATE residency.stripe_events AS e
+        SET outcome = applied.outcome, user_id = applied.user_id,
+            reason = applied.reason || pg_catalog.format(' (after checkout linked %s)',
+                                                         stripe_link_checkout.customer_id)
+        WHERE e.id = pending.id;
+        replayed := replayed + 1;
+    END LOOP;
+    outcome := 'applied';
+    reason := pg_catalog.format('customer %s %s user %s%s', customer_id,
+                                CASE WHEN linked_to IS NULL THEN 'linked to' ELSE 'already linked to' END, user_id,
+                                CASE WHEN replayed > 0
+                                     THEN pg_catalog.format('; %s earlier subscription event(s) applied', replayed)
+                                     ELSE '' END);
+END
+$$;
+
+-- Past_due subscriptions whose grace period has ended give nothing any
+-- more: their users' levels follow. Returns how many subscriptions ended
+-- their grace. Schedule it (pg_cron, docs/payments.md): a delivery applies
+-- the end of a grace period only to the user its event is for. A definer that
+-- only service_role may execute: it writes the webhook's own state, which
+-- no role writes directly.
+CREATE FUNCTION residency.stripe_expire_grace() RETURNS integer
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    s record;
+    ended integer := 0;
+    entitled record;
+BEGIN
+    FOR s IN
+        SELECT x.id, x.user_id FROM residency.stripe_subscriptions AS x
+        WHERE x.status = 'past_due' AND x.entitlement_level <> 'LOCKED'
+          AND x.grace_until <= extract(epoch FROM pg_catalog.now())
+        ORDER BY x.user_id, x.id
+    LOOP
+        PERFORM FROM residency.users AS u WHERE u.id = s.user_id FOR UPDATE;
+        UPDATE residency.stripe_subscriptions AS x SET entitlement_level = 'LOCKED', updated_at = pg_catalog.now()
+        WHERE x.id = s.id AND x.status = 'past_due' AND x.grace_until <= extract(epoch FROM pg_catalog.now());
+        IF FOUND THEN
+            entitled := residency.stripe_entitled_level(s.user_id);
+            PERFORM residency.stripe_set_level(s.user_id, entitled.level, entitled.subscription_id);
+            ended := ended + 1;
+        END IF;
+    END LOOP;
+    RETURN ended;
+END
+$$;
+
+-- A verified event (residency.stripe_webhook checked its signature,
+-- envelope and mode): recorded by id, applied at most once. A redelivery,
+-- or a delivery concurrent with the first (it waits for the first to
+-- commit), changes nothing and gets the first delivery's answer.
+CREATE FUNCTION residency.stripe_apply_event(event_id text, event_type text, created bigint, livemode boolean,
+                                             payload jsonb, grace_period_s integer) RETURNS jsonb
+LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    result record;
+    ev residency.stripe_events;
+BEGIN
+    INSERT INTO residency.stripe_events AS e (id, type, created, livemode, outcome, payload)
+    VALUES (event_id, event_type, created, livemode, 'ignored', payload)
+    ON CONFLICT (id) DO NOTHING;
+    IF FOUND THEN
+        BEGIN
+            IF event_type IN ('customer.subscription.created', 'customer.subscription.updated',
+                              'customer.subscription.deleted') THEN
+                result := residency.stripe_apply_subscription(event_id, event_type, created, payload, grace_period_s);
+            ELSIF event_type = 'checkout.session.completed' THEN
+                result := residency.stripe_link_checkout(payload, grace_period_s);
+            ELSIF event_type IN ('invoice.paid', 'invoice.payment_failed') THEN
+                SELECT 'recorded' AS outcome, NULL::text AS reason, u.id AS user_id, c.customer_id,
+                       residency.stripe_id(payload #> '{data,object,subscription}') AS subscription_id
+                INTO result
+                FROM (SELECT residency.stripe_id(payload #> '{data,object,customer}') AS customer_id) AS c
+                LEFT JOIN residency.users AS u ON u.stripe_customer_id = c.customer_id;
+            ELSE
+                SELECT 'ignored' AS outcome, 'event type not handled' AS reason, NULL::uuid AS user_id,
+                       NULL::text AS customer_id, NULL::text AS subscription_id
+                INTO result;
+            END IF;
+        EXCEPTION WHEN check_violation OR insufficient_privilege OR raise_exception
+                       OR invalid_text_representation OR string_data_right_truncation OR unique_violation
+                       OR foreign_key_violation OR not_null_violation OR SQLSTATE 'PT409' THEN
+            -- a rule refused the change (U2...): nothing of it is kept
+            SELECT 'unapplied' AS outcome,
+                   pg_catalog.format('refused: %s (SQLSTATE %s)', SQLERRM, SQLSTATE) AS reason,
+                   NULL::uuid AS user_id, residency.stripe_id(payload #> '{data,object,customer}') AS customer_id,
+                   NULL::text AS subscription_id
+            INTO result;
+        END;
+        UPDATE residency.stripe_events AS e
+        SET outcome = result.outcome, reason = result.reason, user_id = result.user_id,
+            customer_id = result.customer_id, subscription_id = result.subscription_id
+        WHERE e.id = event_id;
+    END IF;
+    SELECT * INTO STRICT ev FROM residency.stripe_events AS e WHERE e.id = event_id;
+    RETURN pg_catalog.jsonb_build_object('received', true, 'id', ev.id, 'type', ev.type,
+                                         'outcome', ev.outcome, 'reason', ev.reason);
+END
+$$;
+
+-- The endpoint: the C function checks the signature with the secrets it
+-- alone reads, then calls stripe_apply_event.
+CREATE FUNCTION residency.stripe_webhook(json) RETURNS json
+    LANGUAGE c VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+    AS 'MODULE_PATHNAME', 'residency_stripe_webhook';
+COMMENT ON FUNCTION residency.stripe_webhook(json) IS
+    'Stripe webhook: verifies the Stripe-Signature of the exact body and applies the event once (docs/payments.md)';
+
+-- A rebuilt cache row (C1: a missing row; an unlogged table is emptied by
+-- a crash) takes the subscription id from the subscription that gives the
+-- user's level. A definer: the webhook's state is not the inserting
+-- role's to read, and a row that RLS refuses is refused all the same.
+CREATE FUNCTION residency.entitlement_cache_subscription() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    IF NEW.stripe_subscription_id IS NULL THEN
+        NEW.stripe_subscription_id := (residency.stripe_entitled_level(NEW.user_id)).subscription_id;
+    END IF;
+    RETURN NEW;
+END
+$$;
+CREATE TRIGGER entitlement_cache_subscription BEFORE INSERT ON residency.entitlement_cache
+    FOR EACH ROW EXECUTE FUNCTION residency.entitlement_cache_subscription();
+
+-- The signed-in user's entitlement, with what the app shows of their
+-- subscription: its status, the end of the paid period, and whether it is
+-- in the grace period of a failed payment (past_due).
+CREATE FUNCTION residency.my_entitlement()
+RETURNS TABLE (entitlement_level text, expires_at bigint, subscription_status text, current_period_end bigint,
+               cancel_at_period_end boolean, in_grace_period boolean, grace_until bigint)
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    u record := residency.require_user(allow_locked => true);
+    now_s bigint := extract(epoch FROM pg_catalog.clock_timestamp())::bigint;
+BEGIN
+    -- current_entitlement rebuilt a missing or expired cache row when the
+    -- transaction may write. This STABLE function's snapshot predates that
+    -- rebuild, and a read-only transaction (a PostgREST GET) cannot write it:
+    -- either way a row that is missing or expired here is reported as rebuilt.
+    RETURN QUERY
+    SELECT u.level,
+           coalesce((SELECT c.expires_at FROM residency.entitlement_cache AS c
+                     WHERE c.user_id = u.user_id AND c.expires_at > now_s),
+                    now_s + 3600),
+           s.status, s.current_period_end, s.cancel_at_period_end,
+           coalesce(s.status = 'past_due' AND s.entitlement_level <> 'LOCKED' AND s.grace_until > now_s, false),
+           CASE WHEN s.status = 'past_due' THEN s.grace_until END
+    FROM (SELECT NULL) AS one
+    LEFT JOIN LATERAL (SELECT x.* FROM residency.stripe_subscriptions AS x
+                       WHERE x.user_id = u.user_id
+                       ORDER BY (x.entitlement_level = u.level) DESC, x.last_event_created DESC, x.id
+                       LIMIT 1) AS s ON true;
+END
+$$;
+
+CREATE FUNCTION residency_api.my_entitlement()
+RETURNS TABLE (entitlement_level text, expires_at bigint, subscription_status text, current_period_end bigint,
+               cancel_at_period_end boolean, in_grace_period boolean, grace_until bigint)
+LANGUAGE sql STABLE SECURITY INVOKER AS $$ SELECT * FROM residency.my_entitlement() $$;
+CREATE FUNCTION residency_api.stripe_webhook(json) RETURNS json
+LANGUAGE sql VOLATILE SECURITY INVOKER AS $$ SELECT residency.stripe_webhook($1) $$;
+CREATE FUNCTION residency_api.stripe_expire_grace() RETURNS integer
+LANGUAGE sql VOLATILE SECURITY INVOKER AS $$ SELECT residency.stripe_expire_grace() $$;
+
+-- The events that could not apply, newest first, for whoever runs billing.
+CREATE VIEW residency_api.stripe_unapplied_events WITH (security_invoker = true) AS
+SELECT e.id, e.type, e.created, e.received_at, e.reason, e.customer_id, e.subscription_id, e.user_id
+FROM residency.stripe_events AS e
+WHERE e.outcome = 'unapplied'
+ORDER BY e.received_at DESC, e.id;
+
+COMMENT ON FUNCTION residency_api.my_entitlement() IS
+    'Your entitlement level, when its cached value expires (unix seconds), and your subscription: status, end of the paid period, cancellation at period end, grace period of a failed payment.';
+COMMENT ON FUNCTION residency_api.stripe_webhook(json) IS
+    'Stripe webhook endpoint (POST the event unchanged with its Stripe-Signature header): 400 for a missing, malformed, stale or wrong signature or a malformed event, 413 over the size limit, otherwise 200 with the outcome.';
+COMMENT ON FUNCTION residency_api.stripe_expire_grace() IS
+    'Billing (service_role): ends the grace period of past_due subscriptions whose time is up; returns how many. Schedule it (pg_cron).';
+COMMENT ON VIEW residency_api.stripe_unapplied_events IS
+    'Billing (service_role): Stripe events that could not apply (unknown customer, unknown price, a rule refused), with the reason.';
+
+REVOKE ALL ON residency.stripe_webhook_secrets, residency.stripe_prices, residency.stripe_events,
+    residency.stripe_subscriptions, residency_api.stripe_unapplied_events FROM PUBLIC;
+GRANT SELECT, INSERT, UPDATE, DELETE ON residency.stripe_prices TO service_role;
+GRANT SELECT ON residency.stripe_events, residency.stripe_subscriptions TO service_role;
+GRANT SELECT ON residency_api.stripe_unapplied_events TO service_role;
+-- The policies name who may see rows; no one may see a secret.
+CREATE POLICY stripe_webhook_secrets_none ON residency.stripe_webhook_secrets AS RESTRICTIVE
+    FOR ALL TO PUBLIC
+    USING (false) WITH CHECK (false);
+CREATE POLICY stripe_prices_billing ON residency.stripe_prices
+    FOR ALL TO service_role
+    USING (true) WITH CHECK (true);
+CREATE POLICY stripe_events_billing ON residency.stripe_events
+    FOR SELECT TO service_role
+    USING (true);
+CREATE POLICY stripe_subscriptions_billing ON residency.stripe_subscriptions
+    FOR SELECT TO service_role
+    USING (true);
+
+REVOKE EXECUTE ON FUNCTION
+    residency.stripe_secret_guard(), residency.stripe_bigint(jsonb), residency.stripe_id(jsonb),
+    residency.stripe_user_ref(text), residency.stripe_entitled_level(uuid), residency.stripe_set_level(uuid, text, text),
+    residency.stripe_apply_subscription(text, text, bigint, jsonb, integer),
+    residency.stripe_link_checkout(jsonb, integer), residency.stripe_expire_grace(),
+    residency.stripe_apply_event(text, text, bigint, boolean, jsonb, integer), residency.stripe_webhook(json),
+    residency.entitlement_cache_subscription(), residency.my_entitlement(),
+    residency_api.my_entitlement(), residency_api.stripe_webhook(json), residency_api.stripe_expire_grace()
+FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION residency_api.my_entitlement(), residency.my_entitlement()
+TO anon, authenticated, service_role;
+-- Stripe sends no JWT: the endpoint is anon's, and only the signature
+-- protects it.
+GRANT EXECUTE ON FUNCTION residency_api.stripe_webhook(json), residency.stripe_webhook(json)
+TO anon, authenticated, service_role;
+GRANT EXECUTE ON FUNCTION residency_api.stripe_expire_grace(), residency.stripe_expire_grace() TO service_role;
+
+-- pg_dump keeps the secrets (a dump is as secret as the database), the
+-- price table, the event log and the subscriptions.
+SELECT pg_catalog.pg_extension_config_dump('residency.stripe_webhook_secrets', '');
+SELECT pg_catalog.pg_extension_config_dump('residency.stripe_prices', '');
+SELECT pg_catalog.pg_extension_config_dump('residency.stripe_events', '');
+SELECT pg_catalog.pg_extension_config_dump('residency.stripe_subscriptions', '');
+
+NOTIFY pgrst, 'reload schema';
