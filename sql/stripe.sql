@@ -44,9 +44,10 @@ GRANT SELECT ON stripe_fixture TO anon;
 \set c_carol '00000000-0000-0000-0000-00000000c003'
 \set c_dave  '00000000-0000-0000-0000-00000000c004'
 \set c_erin  '00000000-0000-0000-0000-00000000c005'
+\set c_frank '00000000-0000-0000-0000-00000000c006'
 INSERT INTO residency.users (id, email) VALUES
     (:'c_alice', 'alice@example.org'), (:'c_bob', 'bob@example.org'), (:'c_carol', 'carol@example.org'),
-    (:'c_dave', 'dave@example.org'), (:'c_erin', 'erin@example.org');
+    (:'c_dave', 'dave@example.org'), (:'c_erin', 'erin@example.org'), (:'c_frank', 'frank@example.org');
 
 -- who has what, and what the cache says
 CREATE VIEW pg_temp.levels AS
@@ -123,6 +124,22 @@ SELECT pg_temp.deliver('rotation_old');
 SELECT pg_temp.deliver('rotation_new');
 UPDATE residency.stripe_webhook_secrets SET expires_at = NULL WHERE secret = 'whsec_residency_test_primary';
 DELETE FROM residency.stripe_webhook_secrets WHERE secret = 'whsec_residency_test_rotated';
+
+-- Supabase Vault: where vault.decrypted_secrets exists, the secrets named
+-- residency.stripe_webhook_secret and residency.stripe_webhook_secret.<suffix>
+-- are used too (a stand-in for Vault's view here)
+CREATE SCHEMA vault;
+CREATE TABLE vault.decrypted_secrets (name text, decrypted_secret text);
+INSERT INTO vault.decrypted_secrets VALUES ('another.secret', 'whsec_residency_test_rotated');
+SELECT pg_temp.deliver('rotation_new');
+UPDATE vault.decrypted_secrets SET name = 'residency.stripe_webhook_secret.next';
+SELECT pg_temp.deliver('rotation_new') ->> 'outcome' AS outcome;
+UPDATE vault.decrypted_secrets SET name = 'residency.stripe_webhook_secret';
+SELECT pg_temp.deliver('rotation_new') ->> 'outcome' AS outcome;
+-- ... beside the table's own, which still verifies its deliveries
+SELECT pg_temp.deliver('signature') ->> 'outcome' AS outcome;
+DROP SCHEMA vault CASCADE;
+SELECT pg_temp.deliver('rotation_new');
 
 -------------------------------------------------------------------------------
 -- Bad input
@@ -230,6 +247,21 @@ COMMIT;
 SELECT * FROM levels WHERE name = 'erin';
 SELECT pg_temp.deliver('erin_incomplete_expired');
 SELECT * FROM levels WHERE name = 'erin';
+
+-- frank: a rule refuses the change (a stand-in for a rule of the users
+-- table): the event is recorded as unapplied with the reason, answered 200,
+-- and nothing of it is kept
+CREATE FUNCTION pg_temp.refuse_frank() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION 'frank may not change level' USING ERRCODE = '23514';
+END
+$$;
+CREATE TRIGGER refuse_frank BEFORE UPDATE OF entitlement_level ON residency.users
+    FOR EACH ROW WHEN (OLD.email = 'frank@example.org') EXECUTE FUNCTION pg_temp.refuse_frank();
+SELECT pg_temp.deliver('frank_created');
+DROP TRIGGER refuse_frank ON residency.users;
+SELECT * FROM levels WHERE name = 'frank';
+SELECT count(*) AS frank_subscriptions FROM residency.stripe_subscriptions WHERE id = 'sub_frank';
 
 -- an event type the endpoint does not handle: recorded as ignored, 200
 SELECT pg_temp.deliver('charge');

@@ -29,6 +29,7 @@ const BOB = '00000000-0000-0000-0000-00000000c002';
 const CAROL = '00000000-0000-0000-0000-00000000c003';
 const DAVE = '00000000-0000-0000-0000-00000000c004';
 const ERIN = '00000000-0000-0000-0000-00000000c005';
+const FRANK = '00000000-0000-0000-0000-00000000c006';
 
 const created = (offset) => now - 3600 + offset;
 
@@ -181,6 +182,10 @@ const events = {
     subscription('sub_erin', 'cus_erin', 'past_due', [BASIC_PRICE], 401)),
   erin_incomplete_expired: event('evt_erin_incomplete_expired', 'customer.subscription.updated', 402,
     subscription('sub_erin', 'cus_erin', 'incomplete_expired', [BASIC_PRICE], 402)),
+
+  // frank: a subscription whose change a rule refuses
+  frank_created: event('evt_frank_created', 'customer.subscription.created', 450,
+    subscription('sub_frank', 'cus_frank', 'active', [PRO_PRICE], 450, { metadata: { user_id: FRANK } })),
 
   // an event type the endpoint does not handle
   charge: event('evt_charge_succeeded', 'charge.succeeded', 500,
