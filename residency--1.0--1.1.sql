@@ -1,7 +1,9 @@
 -- residency 1.0 -> 1.1 (ALTER EXTENSION residency UPDATE; docs/operations.md).
 -- Payments: Stripe webhooks verified and applied inside the database
--- (docs/payments.md). The error boundary's self-test functions leave the
--- production install: they belong to the test-only module residency_test.
+-- (docs/payments.md). A recorded answer wakes the evaluation worker
+-- (NOTIFY residency_evaluation; docs/worker.md). The error boundary's
+-- self-test functions leave the production install: they belong to the
+-- test-only module residency_test.
 
 \echo Use "ALTER EXTENSION residency UPDATE TO '1.1'" to load this file. \quit
 
@@ -622,5 +624,25 @@ SELECT pg_catalog.pg_extension_config_dump('residency.stripe_webhook_secrets', '
 SELECT pg_catalog.pg_extension_config_dump('residency.stripe_prices', '');
 SELECT pg_catalog.pg_extension_config_dump('residency.stripe_events', '');
 SELECT pg_catalog.pg_extension_config_dump('residency.stripe_subscriptions', '');
+
+-------------------------------------------------------------------------------
+-- The evaluation worker's wake-up (docs/worker.md): a response with a
+-- recording, once committed, NOTIFYs channel residency_evaluation. The
+-- payload is empty: the notification carries no personal data, and the
+-- worker learns what to do from claim_submissions. The worker also polls, so
+-- a notification lost (no listener at the time) delays nothing for long.
+-------------------------------------------------------------------------------
+CREATE FUNCTION residency.notify_evaluation_worker() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    PERFORM pg_catalog.pg_notify('residency_evaluation', '');
+    RETURN NULL;
+END
+$$;
+REVOKE EXECUTE ON FUNCTION residency.notify_evaluation_worker() FROM PUBLIC;
+COMMENT ON FUNCTION residency.notify_evaluation_worker() IS
+    'AFTER INSERT trigger on drill_responses: NOTIFY residency_evaluation (empty payload) for a recorded answer';
+CREATE TRIGGER notify_evaluation_worker AFTER INSERT ON residency.drill_responses
+    FOR EACH ROW WHEN (NEW.audio_url IS NOT NULL) EXECUTE FUNCTION residency.notify_evaluation_worker();
 
 NOTIFY pgrst, 'reload schema';

@@ -31,6 +31,11 @@ packages=(
     clang libclang-rt-dev clang-format
     # the scripts themselves (python3: make bench and make calibrate)
     util-linux procps python3
+    # the evaluation worker (src/worker): libpq, libcurl, FFmpeg's decoders,
+    # PocketSphinx with its US English model; espeak-ng and PocketSphinx's
+    # recordings for its tests
+    libpq-dev libcurl4-openssl-dev libavformat-dev libavcodec-dev libavutil-dev libswresample-dev
+    libpocketsphinx-dev libsphinxbase-dev pocketsphinx-en-us pocketsphinx-testdata espeak-ng
 )
 
 missing=()

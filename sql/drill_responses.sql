@@ -94,6 +94,23 @@ INSERT INTO residency.drill_responses (session_id, audio_url) VALUES ('00000000-
 \echo :SQLSTATE
 INSERT INTO residency.drill_responses (session_id, audio_url) VALUES ('00000000-0000-0000-0000-000000000100', 'javascript:alert(1)');
 \echo :SQLSTATE
+-- R2: a file URL is refused, unless residency.allow_file_audio_urls is on
+-- (a worker on the database's machine: the demo, the worker's tests); then
+-- only an absolute path without . or .. segments
+INSERT INTO residency.drill_responses (session_id, audio_url) VALUES ('00000000-0000-0000-0000-000000000100', 'file:///tmp/answer.wav');
+BEGIN;
+SET LOCAL residency.allow_file_audio_urls = on;
+INSERT INTO residency.drill_responses (session_id, audio_url) VALUES ('00000000-0000-0000-0000-000000000100', 'file:///tmp/../etc/passwd');
+ROLLBACK;
+BEGIN;
+SET LOCAL residency.allow_file_audio_urls = on;
+INSERT INTO residency.drill_responses (session_id, audio_url) VALUES ('00000000-0000-0000-0000-000000000100', 'file://server/share/a.wav');
+ROLLBACK;
+BEGIN;
+SET LOCAL residency.allow_file_audio_urls = on;
+INSERT INTO residency.drill_responses (session_id, audio_url) VALUES ('00000000-0000-0000-0000-000000000100', 'file:///tmp/answer.wav')
+RETURNING audio_url;
+ROLLBACK;
 -- R2: a URL without a host is refused
 INSERT INTO residency.drill_responses (session_id, audio_url) VALUES ('00000000-0000-0000-0000-000000000100', 'https:///a.m4a');
 \echo :SQLSTATE

@@ -18,10 +18,13 @@ void check_drill_response(const DrillResponse& r, const Limits& limits)
                     "Send the typed answer or transcript as content, or the recording as audio_url.");
 
     if (r.audio_url) {
-        if (std::string why = audio_url_problem(*r.audio_url); !why.empty())
+        if (std::string why = audio_url_problem(*r.audio_url, limits.allow_file_audio_urls); !why.empty())
             throw Error(sqlstate::invalid_parameter_value, "invalid audio_url",
                         "The audio_url is not usable: " + why + ".",
-                        "Send an absolute http:// or https:// URL with a host, at most 2048 bytes.");
+                        limits.allow_file_audio_urls
+                            ? "Send an absolute http:// or https:// URL with a host, or file:///path, at most 2048 "
+                              "bytes."
+                            : "Send an absolute http:// or https:// URL with a host, at most 2048 bytes.");
     }
     if (r.audio_duration_s) {
         double d = *r.audio_duration_s;

@@ -27,6 +27,10 @@ struct Limits {
     // rubric; a question at this limit compiles in about 10 ms and 3 MB at
     // worst (PhraseMatcher::compile).
     std::uint64_t max_question_expansions = 10000;
+    // Rule R2: file:/// audio URLs, for an evaluation worker on the database's
+    // machine (residency.allow_file_audio_urls; off: a client could name any
+    // file the worker can read).
+    bool allow_file_audio_urls = false;
 };
 
 // Bounds of rule P1 that are not settings.

@@ -18,9 +18,32 @@ bool starts_with_ci(std::string_view s, std::string_view prefix)
     return true;
 }
 
+// file:///path or file://localhost/path: an absolute local path without
+// "." or ".." segments (the worker opens it as it is).
+std::string file_url_problem(std::string_view rest)
+{
+    if (starts_with_ci(rest, "localhost/"))
+        rest.remove_prefix(9);
+    if (rest.empty() || rest.front() != '/')
+        return "a file URL must name an absolute local path: file:///path";
+    for (std::size_t start = 1; start <= rest.size();) {
+        std::size_t end = rest.find('/', start);
+        std::string_view segment =
+            rest.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
+        if (segment == "." || segment == "..")
+            return "its path has a \".\" or \"..\" segment";
+        if (end == std::string_view::npos)
+            break;
+        start = end + 1;
+    }
+    if (rest.back() == '/')
+        return "its path names a directory";
+    return {};
+}
+
 }  // namespace
 
-std::string audio_url_problem(std::string_view url)
+std::string audio_url_problem(std::string_view url, bool allow_file)
 {
     if (url.empty())
         return "it is empty";
@@ -36,8 +59,11 @@ std::string audio_url_problem(std::string_view url)
         rest = url.substr(8);
     else if (starts_with_ci(url, "http://"))
         rest = url.substr(7);
+    else if (allow_file && starts_with_ci(url, "file://"))
+        return file_url_problem(url.substr(7));
     else
-        return "it is not an absolute http:// or https:// URL";
+        return allow_file ? "it is not an absolute http://, https:// or file:/// URL"
+                          : "it is not an absolute http:// or https:// URL";
 
     // authority = [userinfo@]host[:port], ends at the first '/', '?' or '#'
     std::string_view authority = rest.substr(0, rest.find_first_of("/?#"));

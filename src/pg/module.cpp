@@ -19,6 +19,7 @@ int max_json_depth = 64;
 int max_answer_chars = 20000;
 int max_criterion_keywords = 25;
 int max_question_expansions = 10000;
+bool allow_file_audio_urls = false;
 int stripe_tolerance_s = 300;
 bool stripe_livemode = false;
 int stripe_grace_period_s = 7 * 24 * 3600;
@@ -50,6 +51,7 @@ Limits current_limits()
     l.max_answer_chars = static_cast<std::size_t>(max_answer_chars);
     l.max_criterion_keywords = static_cast<std::size_t>(max_criterion_keywords);
     l.max_question_expansions = static_cast<std::uint64_t>(max_question_expansions);
+    l.allow_file_audio_urls = allow_file_audio_urls;
     return l;
 }
 
@@ -93,6 +95,11 @@ void _PG_init(void)
                             "How far a Stripe-Signature timestamp may be from now, in seconds.",
                             "Older or newer deliveries are refused with SQLSTATE PT400 (stale, or in the future).",
                             &stripe_tolerance_s, 300, 1, 24 * 3600, PGC_SUSET, GUC_UNIT_S, nullptr, nullptr, nullptr);
+    DefineCustomBoolVariable("residency.allow_file_audio_urls",
+                             "Whether a response's audio_url may be a file:/// URL (rule R2).",
+                             "For an evaluation worker on the database's machine, the demo and the tests: the worker "
+                             "opens the path it names, so leave it off where clients are not trusted with that.",
+                             &allow_file_audio_urls, false, PGC_SUSET, 0, nullptr, nullptr, nullptr);
     DefineCustomBoolVariable("residency.stripe_livemode", "Whether this database takes live-mode Stripe events.",
                              "Off: test-mode events only. An event of the other mode is refused with PT400.",
                              &stripe_livemode, false, PGC_SUSET, 0, nullptr, nullptr, nullptr);

@@ -1700,6 +1700,26 @@ SELECT pg_catalog.pg_extension_config_dump('residency.stripe_events', '');
 SELECT pg_catalog.pg_extension_config_dump('residency.stripe_subscriptions', '');
 
 -------------------------------------------------------------------------------
+-- The evaluation worker's wake-up (docs/worker.md): a response with a
+-- recording, once committed, NOTIFYs channel residency_evaluation. The
+-- payload is empty: the notification carries no personal data, and the
+-- worker learns what to do from claim_submissions. The worker also polls, so
+-- a notification lost (no listener at the time) delays nothing for long.
+-------------------------------------------------------------------------------
+CREATE FUNCTION residency.notify_evaluation_worker() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    PERFORM pg_catalog.pg_notify('residency_evaluation', '');
+    RETURN NULL;
+END
+$$;
+REVOKE EXECUTE ON FUNCTION residency.notify_evaluation_worker() FROM PUBLIC;
+COMMENT ON FUNCTION residency.notify_evaluation_worker() IS
+    'AFTER INSERT trigger on drill_responses: NOTIFY residency_evaluation (empty payload) for a recorded answer';
+CREATE TRIGGER notify_evaluation_worker AFTER INSERT ON residency.drill_responses
+    FOR EACH ROW WHEN (NEW.audio_url IS NOT NULL) EXECUTE FUNCTION residency.notify_evaluation_worker();
+
+-------------------------------------------------------------------------------
 -- Supabase: when auth.users exists, residency.users follows it.
 -------------------------------------------------------------------------------
 -- Creates the residency.users row (LOCKED) for a new auth user. Never blocks

@@ -90,5 +90,23 @@ TEST(Url, UserInfoIsNotTheHost)
     EXPECT_EQ(audio_url_problem("https://user:pass@example.com:99999/a"), "its port is not a number from 1 to 65535");
 }
 
+// residency.allow_file_audio_urls: file:/// URLs of absolute local paths.
+TEST(AudioUrl, FileUrlsOnlyWhereAllowed)
+{
+    EXPECT_EQ(audio_url_problem("file:///var/lib/residency/a.m4a"), "it is not an absolute http:// or https:// URL");
+    EXPECT_EQ(audio_url_problem("file:///var/lib/residency/a.m4a", true), "");
+    EXPECT_EQ(audio_url_problem("FILE://localhost/tmp/a.wav", true), "");
+    EXPECT_EQ(audio_url_problem("https://example.com/a.mp3", true), "");
+    EXPECT_EQ(audio_url_problem("ftp://example.com/a.mp3", true),
+              "it is not an absolute http://, https:// or file:/// URL");
+    EXPECT_EQ(audio_url_problem("file://", true), "a file URL must name an absolute local path: file:///path");
+    EXPECT_EQ(audio_url_problem("file://host/a.wav", true),
+              "a file URL must name an absolute local path: file:///path");
+    EXPECT_EQ(audio_url_problem("file:///tmp/../etc/passwd", true), "its path has a \".\" or \"..\" segment");
+    EXPECT_EQ(audio_url_problem("file:///tmp/./a.wav", true), "its path has a \".\" or \"..\" segment");
+    EXPECT_EQ(audio_url_problem("file:///tmp/", true), "its path names a directory");
+    EXPECT_EQ(audio_url_problem("file:///tmp/a b.wav", true), "it contains whitespace or a control character");
+}
+
 }  // namespace
 }  // namespace residency
