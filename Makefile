@@ -94,3 +94,22 @@ calibrate:
 .PHONY: demo
 demo:
 	scripts/demo.sh
+
+# The evaluation worker (src/worker, docs/worker.md): a libpq client built
+# by CMake, apart from the extension. `make worker` builds
+# build-worker/residency-worker and its unit tests (ctest --test-dir
+# build-worker -L worker); `make install-worker` installs the binary into
+# $(WORKER_BINDIR), /usr/local/bin by default (not pg_config's bindir: it
+# is a client of the database, not a part of the server).
+WORKER_BUILD  ?= build-worker
+WORKER_BINDIR ?= /usr/local/bin
+
+.PHONY: worker install-worker clean-worker
+worker:
+	cmake -S . -B $(WORKER_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRESIDENCY_WORKER=ON -DRESIDENCY_TESTS=ON
+	cmake --build $(WORKER_BUILD) -j$$(nproc) --target residency-worker residency_worker_tests
+install-worker: worker
+	install -d '$(DESTDIR)$(WORKER_BINDIR)'
+	install -m 755 $(WORKER_BUILD)/residency-worker '$(DESTDIR)$(WORKER_BINDIR)/residency-worker'
+clean-worker:
+	rm -rf $(WORKER_BUILD)

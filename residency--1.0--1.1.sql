@@ -640,6 +640,9 @@ BEGIN
 END
 $$;
 REVOKE EXECUTE ON FUNCTION residency.notify_evaluation_worker() FROM PUBLIC;
+-- The worker scores a recording as evaluate_session scores a typed answer:
+-- with the candidate's previous result for the same question.
+GRANT EXECUTE ON FUNCTION residency.previous_result(uuid, uuid, text, uuid) TO service_role;
 COMMENT ON FUNCTION residency.notify_evaluation_worker() IS
     'AFTER INSERT trigger on drill_responses: NOTIFY residency_evaluation (empty payload) for a recorded answer';
 CREATE TRIGGER notify_evaluation_worker AFTER INSERT ON residency.drill_responses

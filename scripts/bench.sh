@@ -16,6 +16,10 @@
 #       applied (rule U2, the cache), server CPU per delivery
 #   cancel latency: statement_timeout and pg_cancel_backend() against the
 #       longest C++ steps on an 8 MB pack (test/bench/cancel_latency.sh)
+#   B7  the evaluation worker (build-worker/residency-worker, PocketSphinx) on
+#       60-second spoken answers: recognition real-time factor per core,
+#       latency SUBMITTED -> COMPLETED with one worker, answers per minute
+#       with two (test/bench/b7.sh)
 #
 # CPU time is the backend's own (from /proc/self/stat), which other load on
 # the machine barely changes; wall-clock figures come from pgbench.
@@ -30,6 +34,7 @@ PGBENCH_S=${BENCH_PGBENCH_SECONDS:-15}
 scripts/setup.sh >/dev/null
 make -s -j"$(nproc)"
 if [ "$(id -u)" -eq 0 ]; then make -s install; else sudo make -s install; fi
+make -s worker
 export RESIDENCY_CLUSTER_DIR=${RESIDENCY_CLUSTER_DIR:-/tmp/residency-bench-$$}
 cluster_env=$(scripts/cluster.sh start)  # a failed start stops the script here (set -e)
 eval "$cluster_env"
@@ -137,6 +142,9 @@ cancel_rows=$(test/bench/cancel_latency.sh | awk '{
     printf "| cancel | %s an 8 MB pack (%.0f ms in full) | statement_timeout: worst %s ms, median %s ms; pg_cancel_backend: worst %s ms, median %s ms (of 5 each) | | | <= 50 ms |\n", \
         ($1 == "validate" ? "check_pack_text() on" : $1 == "store" ? "INSERT (rules P1-P3, P7) of" : "upload_content_pack() of"), $2, $3, $4, $5, $6}')
 
+# B7: the evaluation worker on 60-second answers (test/bench/b7.sh, its own database)
+read -r b7_answer b7_runs b7_rtf b7_rtf_worst b7_rec b7_cpu b7_p50 b7_p95 b7_n b7_rate < <(test/bench/b7.sh)
+
 {
     echo "Benchmarks of $(git rev-parse --short HEAD 2>/dev/null || echo 'a work tree') on $(date -u +%Y-%m-%d)"
     echo "($(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(psql -X -At -d bench -c 'SHOW server_version'))"
@@ -159,6 +167,9 @@ cancel_rows=$(test/bench/cancel_latency.sh | awk '{
     echo "| B6 | ... a downgrade (PRO -> LOCKED -> BASIC, two U2 steps) | $(ms "$b6_down") ms (median of 3 rounds) | | | <= 0.5 ms |"
     echo "| B6 | ... a redelivery (verified, answered from the record) | $(ms "$b6_again") ms | | | |"
     printf '%s\n' "$cancel_rows"
+    echo "| B7 | worker, ${b7_answer} s answer, processing time / audio time, one job at a time (PocketSphinx) | ${b7_rtf} (median of ${b7_runs}; worst ${b7_rtf_worst}); recognition alone ${b7_rec}; worker CPU ${b7_cpu} s per audio s | | | <= 0.25 |"
+    echo "| B7 | ... latency SUBMITTED -> COMPLETED, one worker | p50 ${b7_p50} s, p95 ${b7_p95} s (${b7_runs} answers) | | | p95 <= 20 s |"
+    echo "| B7 | ... throughput, two workers, one job at a time each | ${b7_rate} answers/min (${b7_n} answers) | | | |"
     echo
     echo "B5 plan: $b5_plan"
 } | tee "$report"

@@ -10,7 +10,11 @@
 #   4. the PRO author validates, uploads and activates the bundled content
 #      pack (packs/default.json)
 #   5. the BASIC candidate drills one question three times (weak, average,
-#      strong spoken answers) and reads each evaluation back
+#      strong spoken answers, sent with their transcripts) and reads each
+#      evaluation back; then submits a recording alone (espeak-ng speaks an
+#      answer into a file:// URL), which the evaluation worker
+#      (build-worker/residency-worker --once; make worker) transcribes and
+#      evaluates
 #   6. the LOCKED candidate is refused (PT402: PostgREST answers HTTP 402)
 #   7. stops the cluster
 # Every API call runs in its own transaction shaped like PostgREST's: the
@@ -28,9 +32,10 @@ sudo_if_needed() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 step "dependencies"
 scripts/setup.sh
 
-step "build and install the extension"
+step "build and install the extension, build the evaluation worker"
 make -s -j"$(nproc)"
 sudo_if_needed make -s install
+make -s worker
 
 step "throwaway cluster"
 # Its own directory and port: never the test cluster's (54329).
@@ -158,33 +163,35 @@ SELECT format(E'GET /questions?id=eq.%s\n  [%s, %s, ~%s s] %s', id, category, ki
 FROM residency_api.questions WHERE id = :'question';
 SQL
 
-# drill LABEL DURATION_S ANSWER: start_drill, submit_and_evaluate (POST), then
-# read the evaluation back from my_evaluations (GET) and print it.
-attempt=0
-drill() {
-    local label=$1 duration=$2 answer=$3 sid report
-    attempt=$((attempt + 1))
-    printf '\n--- attempt %d: %s answer, spoken, %s s\n' "$attempt" "$label" "$duration"
-    sid=$(api rw authenticated "$CANDIDATE" -v question="$QUESTION" <<'SQL'
-SELECT id FROM residency_api.start_drill(:'question');
-SQL
-)
-    api rw authenticated "$CANDIDATE" -v sid="$sid" -v answer="$answer" -v duration="$duration" >/dev/null <<'SQL'
-SELECT id FROM residency_api.submit_and_evaluate(session_id => :'sid', content => :'answer', audio_duration_s => :'duration');
-SQL
-    report=$(api ro authenticated "$CANDIDATE" -v sid="$sid" -v answer="$answer" <<'SQL'
+# report SID HOW [ANSWER]: read the evaluation back from my_evaluations (GET)
+# and print it; HOW says which requests made it. A recording's evaluation
+# shows the transcript the worker heard (details.speech) instead of ANSWER.
+report() {
+    local sid=$1 how=$2 answer=${3:-} out
+    out=$(api ro authenticated "$CANDIDATE" -v sid="$sid" -v how="$how" -v answer="$answer" <<'SQL'
 WITH e AS (SELECT e.*, s.status FROM residency_api.my_evaluations AS e
            JOIN residency_api.my_sessions AS s ON s.id = e.session_id
            WHERE e.session_id = :'sid'),
-words AS (SELECT regexp_split_to_array(btrim(:'answer'), '\s+') AS w)
+sp AS (SELECT e.details -> 'speech' AS x FROM e WHERE e.details ? 'speech'),
+words AS (SELECT regexp_split_to_array(btrim(coalesce(nullif(:'answer', ''), (SELECT x ->> 'transcript' FROM sp), '')),
+                                       '\s+') AS w)
 SELECT line FROM (
-    SELECT 0 AS part, 0::bigint AS n,
-           'POST /rpc/start_drill, POST /rpc/submit_and_evaluate  ->  session ' || status AS line
+    SELECT 0 AS part, 0::bigint AS n, :'how' || '  ->  session ' || status AS line
     FROM e
     UNION ALL
     SELECT 1, 0,
            format('"%s%s"', array_to_string(w[1:14], ' '), CASE WHEN cardinality(w) > 14 THEN ' ...' END)
-    FROM words
+    FROM words WHERE :'answer' <> ''
+    UNION ALL
+    SELECT 1, 0, format('transcript (%s, %s words): "%s"', x ->> 'recognizer', jsonb_array_length(x -> 'words'),
+                        x ->> 'transcript')
+    FROM sp
+    UNION ALL
+    SELECT 1, 1, format('speech: %s s recorded, %s s speaking, %s wpm while speaking, %s pauses (longest %s s), %s fillers',
+                        round((x ->> 'duration_s')::numeric, 1), round((x ->> 'speaking_s')::numeric, 1),
+                        round((x ->> 'wpm_speaking')::numeric), x ->> 'pauses',
+                        round((x ->> 'longest_pause_s')::numeric, 1), x ->> 'fillers')
+    FROM sp
     UNION ALL
     SELECT 2, 0, format('%s words, %s s, %s wpm  ->  overall %s/100: %s', words, duration_s, round(wpm),
                         overall_score,
@@ -207,10 +214,27 @@ SELECT line FROM (
 ORDER BY part, n;
 SQL
 )
-    case "$report" in
-    *"practice rule: "*) echo "$report" ;;
-    *) echo "demo: no evaluation found for the $label answer" >&2; return 1 ;;
+    case "$out" in
+    *"practice rule: "*) echo "$out" ;;
+    *) echo "demo: no evaluation found for session $sid" >&2; return 1 ;;
     esac
+}
+
+# drill LABEL DURATION_S ANSWER: start_drill, submit_and_evaluate (POST), then
+# the evaluation as the candidate reads it.
+attempt=0
+drill() {
+    local label=$1 duration=$2 answer=$3 sid
+    attempt=$((attempt + 1))
+    printf '\n--- attempt %d: %s answer, spoken, %s s\n' "$attempt" "$label" "$duration"
+    sid=$(api rw authenticated "$CANDIDATE" -v question="$QUESTION" <<'SQL'
+SELECT id FROM residency_api.start_drill(:'question');
+SQL
+)
+    api rw authenticated "$CANDIDATE" -v sid="$sid" -v answer="$answer" -v duration="$duration" >/dev/null <<'SQL'
+SELECT id FROM residency_api.submit_and_evaluate(session_id => :'sid', content => :'answer', audio_duration_s => :'duration');
+SQL
+    report "$sid" "POST /rpc/start_drill, POST /rpc/submit_and_evaluate" "$answer"
 }
 
 drill weak 32 "Um, so there was this one time on my surgery rotation where, like, a nurse and I \
@@ -240,6 +264,48 @@ went home two days later. The nurse and I worked well together for the rest of t
 calling me early when something worried her. I learned that when a nurse pushes back, she is \
 usually seeing something at the bedside that I am not. Since then, I go in person when a page is \
 urgent, and I ask what they are seeing before I explain my reasoning."
+
+step "a recorded answer, evaluated by the worker (residency-worker, docs/worker.md)"
+# espeak-ng speaks an answer into a WAV file. The candidate submits only the
+# recording: its URL (file://, which rule R2 accepts where
+# residency.allow_file_audio_urls is on, as in this database; in production an
+# https:// URL of the storage) and its length. The worker, connected as a LOGIN
+# role granted service_role, claims the session, decodes and transcribes the
+# recording (PocketSphinx, in-process), scores the transcript with
+# residency.score() and records the evaluation; --once: until the queue is empty.
+sql -c "ALTER DATABASE residency_demo SET residency.allow_file_audio_urls = on"
+sql -d postgres -c "CREATE ROLE residency_worker LOGIN" -c "GRANT service_role TO residency_worker"
+spoken="During my sub-internship in internal medicine, a night nurse paged me twice in twenty minutes \
+about a diuretic order I had written for a patient with heart failure. When I called back, she was \
+clearly frustrated and told me the order did not make sense. His kidney function had worsened that \
+afternoon, and she was worried the dose would push him into kidney injury. Rather than defend the order \
+over the phone, I went to the unit and spoke with her in person. I apologized for the delay, and I asked \
+her to walk me through her concern. I listened, I reviewed the labs and the urine output with her, and I \
+realized she had seen a trend I had missed. I held the evening dose, I paged my senior resident, and we \
+agreed on a lower dose with repeat labs in the morning. His kidney function was better the next day, and \
+he went home two days later. I learned that when a nurse pushes back, she is usually seeing something at \
+the bedside that I am not."
+recording=$RESIDENCY_CLUSTER_DIR/attempt-recording.wav
+# American English with the Klatt synthesizer, which PocketSphinx's en-us
+# model hears far better than espeak-ng's default voice
+espeak-ng -v en-us+klatt2 -s 165 -w "$recording" "$spoken"
+recorded_s=$(python3 -c "import sys, wave; w = wave.open(sys.argv[1]); print(round(w.getnframes() / w.getframerate(), 2))" "$recording")
+attempt=$((attempt + 1))
+printf '\n--- attempt %d: a recording, %s s (espeak-ng), no transcript\n' "$attempt" "$recorded_s"
+sid=$(api rw authenticated "$CANDIDATE" -v question="$QUESTION" <<'SQL'
+SELECT id FROM residency_api.start_drill(:'question');
+SQL
+)
+api rw authenticated "$CANDIDATE" -v sid="$sid" -v url="file://$recording" -v duration="$recorded_s" <<'SQL'
+SELECT audio_url, audio_duration_s FROM residency_api.submit_response(session_id => :'sid', audio_url => :'url',
+                                                                      audio_duration_s => :'duration') \gset
+SELECT format('POST /rpc/start_drill, POST /rpc/submit_response {"audio_url": "%s", "audio_duration_s": %s}  ->  session %s',
+              :'audio_url', :'audio_duration_s', status)
+FROM residency_api.my_sessions WHERE id = :'sid';
+SQL
+echo "residency-worker --once (PGUSER=residency_worker; its log, one JSON object a line):"
+PGUSER=residency_worker "${WORKER_BUILD:-build-worker}/residency-worker" --once 2>&1 | sed 's/^/  /'
+report "$sid" "GET /my_evaluations"
 
 step "the LOCKED candidate tries to start a drill"
 echo "POST /rpc/start_drill {\"question_id\":\"$QUESTION\"} as locked@example.org"

@@ -11,7 +11,9 @@
 #      pg_regress and the isolation specs (make installcheck),
 #      the pgTAP security matrix, the contract check, the dump/restore test,
 #      the upgrade from 1.0 (test/upgrade: ALTER EXTENSION UPDATE against a
-#      fresh install, schema and data)
+#      fresh install, schema and data), the evaluation worker end to end
+#      (test/worker/e2e: recordings through the queue, its ASan/UBSan build,
+#      built with the release build beforehand and its unit tests run)
 #   5. checks the server log: no backend may have died from a signal
 #   6. stops the cluster
 # On failure it prints regression.diffs and the end of the server log.
@@ -51,6 +53,12 @@ for target in fuzz_scorer fuzz_content_pack fuzz_stripe; do
         { echo "FAILED: $target found a crash (build-fuzz/crash-*)"; exit 1; }
     rm -rf "$corpus"
 done
+
+step "build the evaluation worker (make worker), and its ASan/UBSan build with its unit tests"
+make -s worker
+cmake -S . -B build-worker-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRESIDENCY_WORKER=ON -DRESIDENCY_WORKER_SANITIZE=ON >/dev/null
+cmake --build build-worker-asan -j"$(nproc)" --target residency-worker residency_worker_tests
+ASAN_OPTIONS=detect_leaks=1:halt_on_error=1 ctest --test-dir build-worker-asan -L worker --output-on-failure --no-tests=error
 
 step "throwaway cluster"
 export RESIDENCY_CLUSTER_DIR=${RESIDENCY_CLUSTER_DIR:-/tmp/residency-test-$$}
@@ -95,6 +103,9 @@ test/dump/dump_restore.sh || on_failure "dump/restore"
 
 step "upgrade from 1.0"
 test/upgrade/upgrade.sh || on_failure "upgrade from 1.0"
+
+step "evaluation worker end to end"
+test/worker/e2e/run.sh || on_failure "evaluation worker end to end"
 
 step "server log"
 if grep -E "terminated by signal|was terminated by|server process .* exited with exit code [^0]" "$RESIDENCY_SERVER_LOG"; then

@@ -149,7 +149,8 @@ SELECT set_eq(
       UNION ALL VALUES ('residency.uid()'), ('residency.score(uuid,text,text,numeric,jsonb)'),
                        ('residency.require_service_role()'), ('residency.require_argument(boolean,text)'),
                        ('residency.cache_subscription(uuid,text)'), ('residency.apply_pack_status(uuid,text)'),
-                       ('residency.is_blank(text)'), ('residency.check_evaluation_result(jsonb)')$$,
+                       ('residency.is_blank(text)'), ('residency.check_evaluation_result(jsonb)'),
+                       ('residency.previous_result(uuid,uuid,text,uuid)')$$,
     'service_role may execute the user-facing and worker API and the helpers its invoker functions call');
 SELECT is_empty(
     $$SELECT p.oid::regprocedure::text FROM pg_catalog.pg_proc AS p
