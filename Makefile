@@ -103,11 +103,13 @@ demo:
 # is a client of the database, not a part of the server).
 WORKER_BUILD  ?= build-worker
 WORKER_BINDIR ?= /usr/local/bin
+# OFF builds the worker alone, without GoogleTest (the demo: make worker WORKER_TESTS=OFF)
+WORKER_TESTS  ?= ON
 
 .PHONY: worker install-worker clean-worker
 worker:
-	cmake -S . -B $(WORKER_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRESIDENCY_WORKER=ON -DRESIDENCY_TESTS=ON
-	cmake --build $(WORKER_BUILD) -j$$(nproc) --target residency-worker residency_worker_tests
+	cmake -S . -B $(WORKER_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRESIDENCY_WORKER=ON -DRESIDENCY_TESTS=$(WORKER_TESTS)
+	cmake --build $(WORKER_BUILD) -j$$(nproc) --target residency-worker $(if $(filter ON,$(WORKER_TESTS)),residency_worker_tests)
 install-worker: worker
 	install -d '$(DESTDIR)$(WORKER_BINDIR)'
 	install -m 755 $(WORKER_BUILD)/residency-worker '$(DESTDIR)$(WORKER_BINDIR)/residency-worker'

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The product's main job on its embedded default, end to end, on a fresh
 # Debian 12 machine (root or a sudo user), non-interactive:
-#   1. installs what is missing (scripts/setup.sh), builds and installs the
-#      extension
+#   1. installs what is missing for the demo alone (scripts/setup.sh demo:
+#      make and the compilers included, so it runs where make is not there
+#      yet), builds and installs the extension
 #   2. starts a throwaway cluster (scripts/cluster.sh) on its own directory
 #      and port, creates database residency_demo and the extension
 #   3. creates three users (PRO author, BASIC candidate, LOCKED candidate);
@@ -29,13 +30,13 @@ root=$(pwd)
 step() { printf '\n==> %s\n' "$*"; }
 sudo_if_needed() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
-step "dependencies"
-scripts/setup.sh
+step "dependencies (the demo's only: scripts/setup.sh demo)"
+scripts/setup.sh demo
 
 step "build and install the extension, build the evaluation worker"
 make -s -j"$(nproc)"
 sudo_if_needed make -s install
-make -s worker
+make -s worker WORKER_TESTS=OFF
 
 step "throwaway cluster"
 # Its own directory and port: never the test cluster's (54329).

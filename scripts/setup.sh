@@ -5,38 +5,49 @@
 # the webhook fixtures of sql/stripe.sql (test/stripe, npm ci from the npm
 # registry, pinned by its package-lock.json).
 #
-#   scripts/setup.sh            build + test dependencies
+#   scripts/setup.sh            build + test dependencies (the tests, make bench)
+#   scripts/setup.sh demo       what the demo needs, and nothing for the tests
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 
 # Stripe's library for the webhook fixtures: installed once, as pinned.
 node_modules() {
-    if [ -f "$root/test/stripe/node_modules/stripe/package.json" ]; then
+    if [ "$profile" != test ] || [ -f "$root/test/stripe/node_modules/stripe/package.json" ]; then
         return 0
     fi
     echo "setup: npm ci in test/stripe (Stripe's Node library for the webhook fixtures)"
     (cd "$root/test/stripe" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 }
 
-packages=(
-    # server, headers and PGXS
+# What the demo needs: the server and its headers, the C++ build of the
+# extension and of the evaluation worker, and what the worker runs on
+# (FFmpeg's decoders, PocketSphinx and its model, espeak-ng to speak the demo's
+# recorded answer). No test tool.
+demo_packages=(
     postgresql-15 postgresql-server-dev-15 postgresql-client-15
-    # C++ toolchain and libraries
     g++ make cmake pkg-config nlohmann-json3-dev libssl-dev
+    libpq-dev libcurl4-openssl-dev libavformat-dev libavcodec-dev libavutil-dev libswresample-dev
+    libpocketsphinx-dev libsphinxbase-dev pocketsphinx-en-us espeak-ng
+    util-linux procps python3
+)
+# And for the tests and the benchmarks.
+test_packages=(
     # unit tests and benchmarks of the core
     googletest libgtest-dev libgmock-dev libbenchmark-dev
     # pgTAP and pg_prove
     postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl
     # fuzzing (libFuzzer comes with clang's runtime) and the format check
     clang libclang-rt-dev clang-format
-    # the scripts themselves (python3: make bench and make calibrate)
-    util-linux procps python3
-    # the evaluation worker (src/worker): libpq, libcurl, FFmpeg's decoders,
-    # PocketSphinx with its US English model; espeak-ng and PocketSphinx's
-    # recordings for its tests
-    libpq-dev libcurl4-openssl-dev libavformat-dev libavcodec-dev libavutil-dev libswresample-dev
-    libpocketsphinx-dev libsphinxbase-dev pocketsphinx-en-us pocketsphinx-testdata espeak-ng
+    # real speech for the worker's end-to-end test
+    pocketsphinx-testdata
 )
+
+profile=${1:-test}
+case $profile in
+demo) packages=("${demo_packages[@]}") ;;
+test) packages=("${demo_packages[@]}" "${test_packages[@]}") ;;
+*) echo "usage: scripts/setup.sh [demo|test]" >&2; exit 2 ;;
+esac
 
 missing=()
 for p in "${packages[@]}"; do
@@ -45,11 +56,14 @@ for p in "${packages[@]}"; do
     fi
 done
 
-# Node.js and npm run Stripe's library (test/stripe). Debian's packages when
-# there is no node or npm at all; a Node.js installed otherwise (NodeSource's
-# bundles npm and conflicts with Debian's) is used as it is.
-command -v node >/dev/null || missing+=(nodejs)
-command -v npm >/dev/null || missing+=(npm)
+# Node.js and npm run Stripe's library (test/stripe; the tests only).
+# Debian's packages when there is no node or npm at all; a Node.js installed
+# otherwise (NodeSource's bundles npm and conflicts with Debian's) is used as
+# it is.
+if [ "$profile" = test ]; then
+    command -v node >/dev/null || missing+=(nodejs)
+    command -v npm >/dev/null || missing+=(npm)
+fi
 
 if [ ${#missing[@]} -eq 0 ]; then
     echo "setup: all ${#packages[@]} packages present"
