@@ -9,7 +9,7 @@
 # unprivileged OS user "residency" (created when missing). Clients connect
 # over a Unix socket in the cluster's directory, trust authentication,
 # database user postgres.
-set -euo pipefail
+. "$(dirname "$0")/lib.sh"
 
 PGBIN=${PGBIN:-$(pg_config --bindir 2>/dev/null || echo /usr/lib/postgresql/15/bin)}
 CLUSTER_DIR=${RESIDENCY_CLUSTER_DIR:-/tmp/residency-cluster}
@@ -17,15 +17,7 @@ PORT=${RESIDENCY_PORT:-54329}
 DATA=$CLUSTER_DIR/data
 SOCK=$CLUSTER_DIR/sock
 LOG=$CLUSTER_DIR/server.log
-OS_USER=residency
-
-as_owner() {
-    if [ "$(id -u)" -eq 0 ]; then
-        runuser -u "$OS_USER" -- "$@"
-    else
-        "$@"
-    fi
-}
+OS_USER=$RESIDENCY_OS_USER
 
 print_env() {
     cat <<ENV

@@ -17,12 +17,8 @@
 #   5. checks the server log: no backend may have died from a signal
 #   6. stops the cluster
 # On failure it prints regression.diffs and the end of the server log.
-set -euo pipefail
-cd "$(dirname "$0")/.."
-root=$(pwd)
-
-step() { printf '\n==> %s\n' "$*"; }
-sudo_if_needed() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+. "$(dirname "$0")/lib.sh"
+cd "$root"
 
 step "dependencies"
 scripts/setup.sh
