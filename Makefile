@@ -17,7 +17,7 @@ DATA       = $(EXTENSION)--1.0.sql $(filter-out $(DATA_built),$(wildcard $(EXTEN
 PGFILEDESC = "residency - interview-drill backend"
 
 CORE_SRCS = $(sort $(wildcard src/core/*.cpp))
-PG_SRCS   = $(sort $(wildcard src/pg/*.cpp))
+PG_SRCS   = $(sort $(wildcard src/pg/*/*.cpp))
 OBJS      = $(CORE_SRCS:.cpp=.o) $(PG_SRCS:.cpp=.o)
 
 REGRESS      = $(patsubst sql/%.sql,%,$(sort $(wildcard sql/*.sql)))
@@ -49,7 +49,7 @@ override CPPFLAGS := $(patsubst -I$(includedir_server),-isystem $(includedir_ser
 # The core never sees Postgres headers: compile it without their path.
 $(CORE_SRCS:.cpp=.o): override CPPFLAGS := -DRESIDENCY_CORE -I$(srcdir)/src/core
 
-$(OBJS): $(wildcard src/core/*.hpp src/pg/*.hpp)
+$(OBJS): $(wildcard src/core/*.hpp src/pg/*/*.hpp)
 
 $(EXTENSION)--$(EXTVERSION).sql: src/sql/$(EXTENSION).sql
 	cp $< $@

@@ -35,7 +35,7 @@ SELECT r -> 'duration_s' AS duration_s, r -> 'duration_estimated' AS estimated,
 FROM (SELECT residency.score('00000000-0000-0000-0000-0000000000c1', 'mot-tell-me-about-yourself',
       'I am a fourth-year student who wants to train in a program that values teaching.') AS r) AS t;
 
--- the result is built as jsonb directly (src/pg/jsonb_builder.cpp); it is the
+-- the result is built as jsonb directly (src/pg/adapters/jsonb_builder.cpp); it is the
 -- very jsonb its own text reads back as: keys stored in jsonb's order (the
 -- text shows stored order), every key found by ->, equal by =; for every
 -- question of the pack, spoken and typed, with and without a previous result

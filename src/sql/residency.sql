@@ -195,7 +195,7 @@ CREATE UNLOGGED TABLE residency.entitlement_cache (
 COMMENT ON TABLE residency.entitlement_cache IS 'Entitlement cache, TTL 3600 s, unix seconds (rule C1)';
 
 -------------------------------------------------------------------------------
--- Rules: C++ trigger functions (src/pg/trigger_*.cpp)
+-- Rules: C++ trigger functions (src/pg/rules/trigger_*.cpp)
 -------------------------------------------------------------------------------
 CREATE FUNCTION residency.users_guard() RETURNS trigger
     LANGUAGE c AS 'MODULE_PATHNAME', 'residency_users_guard';
@@ -715,7 +715,7 @@ BEGIN
 END
 $$;
 
--- Checks the worker's functions share with the rules (src/pg/api_checks.cpp):
+-- Checks the worker's functions share with the rules (src/pg/entry/api_checks.cpp):
 -- blank is Unicode white space only (a no-break space is blank too), and the
 -- shape of a worker's result (numbers as numbers, texts as texts).
 CREATE FUNCTION residency.is_blank(value text) RETURNS boolean

@@ -99,7 +99,7 @@ version() { "${PSQL[@]}" -d "$1" -c "SELECT extversion FROM pg_extension WHERE e
 [ "$(version $old)" = "$from" ] || failed "$old: residency $(version $old) installed, expected $from"
 
 # 1.0's self-tests are still declared by its frozen script; their C symbols
-# are shims (src/pg/removed.cpp) that say what to do.
+# are shims (src/pg/entry/removed.cpp) that say what to do.
 out=$("${PSQL[@]}" -d $old -c "\\set VERBOSITY default" -c "SELECT residency._selftest_boundary('ok')" 2>&1) &&
     failed "1.0: residency._selftest_boundary ran"
 if grep -q "removed in residency" <<<"$out" && grep -q "ALTER EXTENSION residency UPDATE" <<<"$out"; then

@@ -9,14 +9,14 @@
 // src/ into this module's objects; none of it is exported (exports.txt), so
 // these copies and residency.so's never stand in for each other.
 #include "core/error.hpp"
-#include "pg/boundary.hpp"
-#include "pg/datum.hpp"
-#include "pg/spi.hpp"
+#include "pg/adapters/boundary.hpp"
+#include "pg/adapters/datum.hpp"
+#include "pg/adapters/spi.hpp"
 
 #include <stdexcept>
 #include <string>
 
-#include "pg/postgres.hpp"
+#include "pg/adapters/postgres.hpp"
 
 extern "C" {
 PG_MODULE_MAGIC;

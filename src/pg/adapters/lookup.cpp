@@ -1,6 +1,6 @@
 #include "lookup.hpp"
 
-#include "../core/error.hpp"
+#include "../../core/error.hpp"
 #include "boundary.hpp"
 
 extern "C" {

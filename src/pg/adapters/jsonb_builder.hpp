@@ -9,7 +9,7 @@
 // jsonb_in), which JsonbValueToJsonb() serializes as it stands.
 #pragma once
 
-#include "../core/json_sink.hpp"
+#include "../../core/json_sink.hpp"
 
 #include <cstdint>
 #include <string>

@@ -1,8 +1,8 @@
 #include "trigger_row.hpp"
 
-#include "../core/error.hpp"
-#include "boundary.hpp"
-#include "datum.hpp"
+#include "../../core/error.hpp"
+#include "../adapters/boundary.hpp"
+#include "../adapters/datum.hpp"
 
 #include <memory>
 

@@ -5,15 +5,15 @@
 // the UPDATE locks the session row, and the session's own trigger refuses
 // the move unless the session is STARTED (see rule_writes.hpp). Both rows
 // change in one statement, so either both are written or neither is.
-#include "../core/drill_response.hpp"
-#include "../core/error.hpp"
-#include "../core/transitions.hpp"
-#include "boundary.hpp"
-#include "datum.hpp"
-#include "module.hpp"
+#include "../../core/drill_response.hpp"
+#include "../../core/error.hpp"
+#include "../../core/transitions.hpp"
+#include "../adapters/boundary.hpp"
+#include "../adapters/datum.hpp"
+#include "../adapters/module.hpp"
 #include "rule_writes.hpp"
 #include "session_rows.hpp"
-#include "spi.hpp"
+#include "../adapters/spi.hpp"
 #include "trigger_row.hpp"
 
 using namespace residency;

@@ -1,10 +1,10 @@
 #include "entitlement_cache.hpp"
 
-#include "boundary.hpp"
-#include "clock.hpp"
-#include "datum.hpp"
-#include "lookup.hpp"
-#include "spi.hpp"
+#include "../adapters/boundary.hpp"
+#include "../adapters/clock.hpp"
+#include "../adapters/datum.hpp"
+#include "../adapters/lookup.hpp"
+#include "../adapters/spi.hpp"
 
 namespace residency::pg {
 

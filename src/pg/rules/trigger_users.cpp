@@ -1,11 +1,11 @@
 // residency.users: rules U1-U4 (BEFORE INSERT OR UPDATE) and the C1
 // write-through (AFTER INSERT OR UPDATE OF entitlement_level).
-#include "../core/email.hpp"
-#include "../core/error.hpp"
-#include "../core/transitions.hpp"
-#include "boundary.hpp"
-#include "clock.hpp"
-#include "datum.hpp"
+#include "../../core/email.hpp"
+#include "../../core/error.hpp"
+#include "../../core/transitions.hpp"
+#include "../adapters/boundary.hpp"
+#include "../adapters/clock.hpp"
+#include "../adapters/datum.hpp"
 #include "entitlement_cache.hpp"
 #include "roles.hpp"
 #include "trigger_row.hpp"

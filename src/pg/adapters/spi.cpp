@@ -1,6 +1,6 @@
 #include "spi.hpp"
 
-#include "../core/error.hpp"
+#include "../../core/error.hpp"
 #include "boundary.hpp"
 #include "datum.hpp"
 

@@ -1,9 +1,9 @@
 #include "session_rows.hpp"
 
-#include "../core/error.hpp"
-#include "boundary.hpp"
-#include "datum.hpp"
-#include "spi.hpp"
+#include "../../core/error.hpp"
+#include "../adapters/boundary.hpp"
+#include "../adapters/datum.hpp"
+#include "../adapters/spi.hpp"
 
 namespace residency::pg {
 

@@ -16,7 +16,7 @@
 // can only be aborted, so the error always travels on to the boundary.
 #pragma once
 
-#include "../core/error.hpp"
+#include "../../core/error.hpp"
 
 #include <exception>
 #include <new>

@@ -6,15 +6,15 @@
 // each question it has scored), keyed by pack id and checked against the
 // pack's checksum on every call, so a DRAFT whose content changes is
 // compiled again.
-#include "../core/error.hpp"
-#include "../core/json_input.hpp"
-#include "../core/scorer.hpp"
-#include "boundary.hpp"
-#include "datum.hpp"
-#include "jsonb_builder.hpp"
-#include "lookup.hpp"
-#include "module.hpp"
-#include "spi.hpp"
+#include "../../core/error.hpp"
+#include "../../core/json_input.hpp"
+#include "../../core/scorer.hpp"
+#include "../adapters/boundary.hpp"
+#include "../adapters/datum.hpp"
+#include "../adapters/jsonb_builder.hpp"
+#include "../adapters/lookup.hpp"
+#include "../adapters/module.hpp"
+#include "../adapters/spi.hpp"
 
 #include <cstring>
 #include <list>

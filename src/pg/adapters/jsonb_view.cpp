@@ -1,6 +1,6 @@
 #include "jsonb_view.hpp"
 
-#include "../core/error.hpp"
+#include "../../core/error.hpp"
 
 namespace residency::pg {
 

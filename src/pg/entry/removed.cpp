@@ -6,8 +6,8 @@
 // raises feature_not_supported (0A000) with what to do instead; none is
 // reachable from a database on the current version, whose update script
 // dropped the SQL function (docs/operations.md, "Upgrading").
-#include "../core/error.hpp"
-#include "boundary.hpp"
+#include "../../core/error.hpp"
+#include "../adapters/boundary.hpp"
 
 #include <string>
 

@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-#include "postgres.hpp"
+#include "../adapters/postgres.hpp"
 
 namespace residency::pg {
 

@@ -6,10 +6,10 @@
 // 2,000 times.
 //   BEFORE INSERT OR UPDATE (statement)           refused unless it is the rebuild
 //   AFTER DELETE (statement, OLD TABLE AS gone)   refused while a deleted row's pack exists
-#include "../core/error.hpp"
-#include "boundary.hpp"
+#include "../../core/error.hpp"
+#include "../adapters/boundary.hpp"
 #include "rule_writes.hpp"
-#include "spi.hpp"
+#include "../adapters/spi.hpp"
 #include "trigger_row.hpp"
 
 using namespace residency;

@@ -1,6 +1,6 @@
 #include "jsonb_text_digest.hpp"
 
-#include "../core/sha256.hpp"
+#include "../../core/sha256.hpp"
 #include "boundary.hpp"
 
 #include <algorithm>

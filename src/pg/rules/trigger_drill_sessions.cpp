@@ -1,12 +1,12 @@
 // residency.drill_sessions: rules S1 (BEFORE INSERT) and S2-S3 (BEFORE UPDATE).
-#include "../core/error.hpp"
-#include "../core/transitions.hpp"
-#include "boundary.hpp"
-#include "clock.hpp"
-#include "datum.hpp"
-#include "lookup.hpp"
+#include "../../core/error.hpp"
+#include "../../core/transitions.hpp"
+#include "../adapters/boundary.hpp"
+#include "../adapters/clock.hpp"
+#include "../adapters/datum.hpp"
+#include "../adapters/lookup.hpp"
 #include "rule_writes.hpp"
-#include "spi.hpp"
+#include "../adapters/spi.hpp"
 #include "trigger_row.hpp"
 
 #include <cmath>

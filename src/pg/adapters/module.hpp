@@ -2,7 +2,7 @@
 // webhook's settings.
 #pragma once
 
-#include "../core/limits.hpp"
+#include "../../core/limits.hpp"
 
 #include <cstddef>
 #include <cstdint>

@@ -11,9 +11,9 @@
 // path, including a Postgres error (guarded() turns it into an exception).
 #pragma once
 
-#include "../core/transitions.hpp"
+#include "../../core/transitions.hpp"
 
-#include "postgres.hpp"
+#include "../adapters/postgres.hpp"
 
 namespace residency::pg {
 

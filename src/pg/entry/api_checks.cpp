@@ -5,13 +5,13 @@
 //   residency.check_evaluation_result(result jsonb) -> void
 //       the shape of a worker's result (record_evaluation): 22023 listing
 //       every key that is missing or of the wrong JSON type, with its path
-#include "../core/error.hpp"
-#include "../core/evaluation_check.hpp"
-#include "../core/text.hpp"
-#include "boundary.hpp"
-#include "datum.hpp"
-#include "jsonb_view.hpp"
-#include "module.hpp"
+#include "../../core/error.hpp"
+#include "../../core/evaluation_check.hpp"
+#include "../../core/text.hpp"
+#include "../adapters/boundary.hpp"
+#include "../adapters/datum.hpp"
+#include "../adapters/jsonb_view.hpp"
+#include "../adapters/module.hpp"
 
 using namespace residency;
 using namespace residency::pg;

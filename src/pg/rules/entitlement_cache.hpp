@@ -7,7 +7,7 @@
 #include <optional>
 #include <string>
 
-#include "postgres.hpp"
+#include "../adapters/postgres.hpp"
 
 namespace residency::pg {
 

@@ -1,6 +1,6 @@
 #include "roles.hpp"
 
-#include "boundary.hpp"
+#include "../adapters/boundary.hpp"
 
 namespace residency::pg {
 

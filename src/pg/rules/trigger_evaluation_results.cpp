@@ -7,18 +7,18 @@
 // unless the session is PROCESSING (see rule_writes.hpp). The same UPDATE
 // returns the session's user, which the trigger writes into the row's
 // user_id: the column row level security filters on (docs/design-notes.md).
-#include "../core/error.hpp"
-#include "../core/evaluation.hpp"
-#include "../core/evaluation_check.hpp"
-#include "../core/transitions.hpp"
-#include "boundary.hpp"
-#include "datum.hpp"
-#include "jsonb_view.hpp"
-#include "module.hpp"
-#include "lookup.hpp"
+#include "../../core/error.hpp"
+#include "../../core/evaluation.hpp"
+#include "../../core/evaluation_check.hpp"
+#include "../../core/transitions.hpp"
+#include "../adapters/boundary.hpp"
+#include "../adapters/datum.hpp"
+#include "../adapters/jsonb_view.hpp"
+#include "../adapters/module.hpp"
+#include "../adapters/lookup.hpp"
 #include "rule_writes.hpp"
 #include "session_rows.hpp"
-#include "spi.hpp"
+#include "../adapters/spi.hpp"
 #include "trigger_row.hpp"
 
 #include <cstring>

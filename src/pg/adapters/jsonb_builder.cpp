@@ -1,7 +1,7 @@
 // See jsonb_builder.hpp.
 #include "jsonb_builder.hpp"
 
-#include "../core/error.hpp"
+#include "../../core/error.hpp"
 #include "boundary.hpp"
 
 #include <limits>

@@ -4,7 +4,7 @@
 // is copied into a DOM. Every Postgres call runs under guarded().
 #pragma once
 
-#include "../core/json_view.hpp"
+#include "../../core/json_view.hpp"
 
 #include <optional>
 #include <string>

@@ -2,19 +2,19 @@
 //   BEFORE INSERT OR UPDATE  residency_content_packs_guard   P1-P5
 //   AFTER INSERT OR UPDATE   residency_content_packs_mirror  P7
 //   BEFORE DELETE            residency_content_packs_delete  P6
-#include "../core/content_pack.hpp"
-#include "../core/content_pack_check.hpp"
-#include "../core/error.hpp"
-#include "../core/sha256.hpp"
-#include "../core/transitions.hpp"
-#include "boundary.hpp"
-#include "clock.hpp"
-#include "datum.hpp"
-#include "jsonb_text_digest.hpp"
-#include "jsonb_view.hpp"
-#include "module.hpp"
+#include "../../core/content_pack.hpp"
+#include "../../core/content_pack_check.hpp"
+#include "../../core/error.hpp"
+#include "../../core/sha256.hpp"
+#include "../../core/transitions.hpp"
+#include "../adapters/boundary.hpp"
+#include "../adapters/clock.hpp"
+#include "../adapters/datum.hpp"
+#include "../adapters/jsonb_text_digest.hpp"
+#include "../adapters/jsonb_view.hpp"
+#include "../adapters/module.hpp"
 #include "rule_writes.hpp"
-#include "spi.hpp"
+#include "../adapters/spi.hpp"
 #include "trigger_row.hpp"
 
 using namespace residency;

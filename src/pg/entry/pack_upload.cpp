@@ -9,13 +9,13 @@
 // file_size are over the exact bytes (rule P3). With raise_errors it raises
 // the first failing check's error instead of reporting it; without, it never
 // raises for a bad pack (residency_api.validate_content_pack's dry run).
-#include "../core/content_pack.hpp"
-#include "../core/error.hpp"
-#include "../core/json_writer.hpp"
-#include "../core/sha256.hpp"
-#include "boundary.hpp"
-#include "datum.hpp"
-#include "module.hpp"
+#include "../../core/content_pack.hpp"
+#include "../../core/error.hpp"
+#include "../../core/json_writer.hpp"
+#include "../../core/sha256.hpp"
+#include "../adapters/boundary.hpp"
+#include "../adapters/datum.hpp"
+#include "../adapters/module.hpp"
 
 using namespace residency;
 using namespace residency::pg;

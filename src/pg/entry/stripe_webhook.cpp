@@ -18,19 +18,19 @@
 // from vault.decrypted_secrets; they appear in no query text or parameter
 // (so in no log line or EXPLAIN), are never returned, and their copies are
 // wiped when the call ends.
-#include "../core/error.hpp"
-#include "../core/stripe.hpp"
+#include "../../core/error.hpp"
+#include "../../core/stripe.hpp"
 
 #include <openssl/crypto.h>
 
 #include <string>
 #include <vector>
 
-#include "boundary.hpp"
-#include "datum.hpp"
-#include "lookup.hpp"
-#include "module.hpp"
-#include "spi.hpp"
+#include "../adapters/boundary.hpp"
+#include "../adapters/datum.hpp"
+#include "../adapters/lookup.hpp"
+#include "../adapters/module.hpp"
+#include "../adapters/spi.hpp"
 
 extern "C" {
 #include "access/detoast.h"

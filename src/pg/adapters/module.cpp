@@ -2,10 +2,10 @@
 // rule P1's cost bounds, and the core's interrupt check.
 #include "module.hpp"
 
-#include "../core/interrupt.hpp"
-#include "boundary.hpp"
+#include "../../core/interrupt.hpp"
+#include "../adapters/boundary.hpp"
 
-#include "postgres.hpp"
+#include "../adapters/postgres.hpp"
 
 extern "C" {
 PG_MODULE_MAGIC;
