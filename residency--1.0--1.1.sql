@@ -15,6 +15,28 @@ DROP FUNCTION residency._selftest_destructor_runs();
 DROP FUNCTION residency_api.my_entitlement();
 DROP FUNCTION residency.my_entitlement();
 
+-- What rules U2 and C1 know, for the constraints: the entitlement levels and
+-- the cache's TTL, written once, in C++ (src/pg/entry/api_checks.cpp).
+CREATE FUNCTION residency.is_entitlement_level(level text) RETURNS boolean
+    LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE AS 'MODULE_PATHNAME', 'residency_is_entitlement_level';
+COMMENT ON FUNCTION residency.is_entitlement_level(text) IS 'Whether the text is an entitlement level: LOCKED, BASIC or PRO';
+CREATE FUNCTION residency.entitlement_ttl_s() RETURNS integer
+    LANGUAGE c IMMUTABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'residency_entitlement_ttl_s';
+COMMENT ON FUNCTION residency.entitlement_ttl_s() IS 'How long a row of residency.entitlement_cache lives, in seconds (rule C1)';
+REVOKE EXECUTE ON FUNCTION residency.is_entitlement_level(text), residency.entitlement_ttl_s() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION residency.is_entitlement_level(text), residency.entitlement_ttl_s()
+    TO anon, authenticated, service_role;
+ALTER TABLE residency.users
+    DROP CONSTRAINT users_entitlement_level_check,
+    ADD CONSTRAINT users_entitlement_level_check CHECK (residency.is_entitlement_level(entitlement_level));
+ALTER TABLE residency.entitlement_cache
+    DROP CONSTRAINT entitlement_cache_entitlement_level_check,
+    ADD CONSTRAINT entitlement_cache_entitlement_level_check CHECK (residency.is_entitlement_level(entitlement_level)),
+    DROP CONSTRAINT entitlement_cache_ttl,
+    ADD CONSTRAINT entitlement_cache_ttl CHECK (expires_at = last_updated + residency.entitlement_ttl_s());
+COMMENT ON TABLE residency.entitlement_cache IS
+    'Entitlement cache, unix seconds, rows live residency.entitlement_ttl_s() (rule C1)';
+
 -------------------------------------------------------------------------------
 -- Payments (docs/payments.md): Stripe delivers events to
 -- residency_api.stripe_webhook; the signature is checked in C++ against the
@@ -66,7 +88,8 @@ CREATE TRIGGER stripe_webhook_secrets_guard BEFORE INSERT OR UPDATE ON residency
 CREATE TABLE residency.stripe_prices (
     price_id          text PRIMARY KEY
                       CHECK (pg_catalog.length(price_id) BETWEEN 1 AND 255 AND price_id !~ '\s'),
-    entitlement_level text NOT NULL CHECK (entitlement_level IN ('BASIC', 'PRO')),
+    entitlement_level text NOT NULL CONSTRAINT stripe_prices_entitlement_level_check
+                      CHECK (residency.is_entitlement_level(entitlement_level) AND entitlement_level <> 'LOCKED'),
     description       text,
     created_at        timestamptz NOT NULL DEFAULT pg_catalog.now()
 );
@@ -107,7 +130,8 @@ CREATE TABLE residency.stripe_subscriptions (
     customer_id          text NOT NULL,
     status               text NOT NULL,
     price_ids            text[] NOT NULL DEFAULT '{}',
-    entitlement_level    text NOT NULL CHECK (entitlement_level IN ('BASIC', 'PRO', 'LOCKED')),
+    entitlement_level    text NOT NULL CONSTRAINT stripe_subscriptions_entitlement_level_check
+                         CHECK (residency.is_entitlement_level(entitlement_level)),
     current_period_end   bigint,
     cancel_at_period_end boolean NOT NULL DEFAULT false,
     past_due_since       bigint,
@@ -545,7 +569,7 @@ BEGIN
     SELECT u.level,
            coalesce((SELECT c.expires_at FROM residency.entitlement_cache AS c
                      WHERE c.user_id = u.user_id AND c.expires_at > now_s),
-                    now_s + 3600),
+                    now_s + residency.entitlement_ttl_s()),
            s.status, s.current_period_end, s.cancel_at_period_end,
            coalesce(s.status = 'past_due' AND s.entitlement_level <> 'LOCKED' AND s.grace_until > now_s, false),
            CASE WHEN s.status = 'past_due' THEN s.grace_until END
@@ -647,5 +671,194 @@ COMMENT ON FUNCTION residency.notify_evaluation_worker() IS
     'AFTER INSERT trigger on drill_responses: NOTIFY residency_evaluation (empty payload) for a recorded answer';
 CREATE TRIGGER notify_evaluation_worker AFTER INSERT ON residency.drill_responses
     FOR EACH ROW WHEN (NEW.audio_url IS NOT NULL) EXECUTE FUNCTION residency.notify_evaluation_worker();
+
+-------------------------------------------------------------------------------
+-- One home for each rule (docs/rules.md, docs/postgrest.md "Errors"): the
+-- API's functions leave the checks to the rules, which they run with
+-- residency.api_errors on, so that a rule's refusal reaches the client with
+-- the API's SQLSTATE; the LOCKED check is rule S1's; the result-to-row
+-- mapping is insert_evaluation's; processing_time_ms is rule S3's; the
+-- questions view cuts criteria where the scorer does.
+-------------------------------------------------------------------------------
+CREATE FUNCTION residency.check_drills_allowed(level text, user_id uuid) RETURNS void
+    LANGUAGE c STABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'residency_check_drills_allowed';
+
+CREATE FUNCTION residency.criterion_text(criterion text) RETURNS text
+    LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE AS 'MODULE_PATHNAME', 'residency_criterion_text';
+
+CREATE FUNCTION residency.insert_evaluation(session_id uuid, result jsonb) RETURNS residency.evaluation_results
+LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    e residency.evaluation_results;
+BEGIN
+    INSERT INTO residency.evaluation_results (session_id, response_id, duration_s, words, wpm, overall_score,
+        categories, what_changed, practice_rule, model_used, processing_time_ms, details)
+    SELECT r.session_id, r.id, (result ->> 'duration_s')::numeric, (result ->> 'words')::integer,
+           (result ->> 'wpm')::numeric, (result ->> 'overall_score')::integer, result -> 'categories',
+           result -> 'what_changed', result ->> 'practice_rule', result ->> 'model_used',
+           (result ->> 'processing_time_ms')::integer, result -> 'details'
+    FROM residency.drill_responses AS r WHERE r.session_id = insert_evaluation.session_id
+    RETURNING * INTO e;
+    RETURN e;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION residency.require_user(allow_locked boolean DEFAULT false, OUT user_id uuid, OUT level text)
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET residency.api_errors = on AS $$
+BEGIN
+    user_id := residency.uid();
+    IF user_id IS NULL THEN
+        RAISE EXCEPTION 'not signed in'
+            USING ERRCODE = '42501', DETAIL = 'The request carries no user id (JWT claim sub).',
+                  HINT = 'Sign in and send the access token (Authorization: Bearer ...).';
+    END IF;
+    level := residency.current_entitlement(user_id);
+    IF level IS NULL THEN
+        RAISE EXCEPTION 'no account for this user'
+            USING ERRCODE = '42501', DETAIL = pg_catalog.format('There is no residency.users row for %s.', user_id),
+                  HINT = 'The account is created at sign-up; contact support if it is missing.';
+    END IF;
+    IF NOT allow_locked THEN
+        PERFORM residency.check_drills_allowed(level, user_id);
+    END IF;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION residency.start_drill(question_id text) RETURNS residency.drill_sessions
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET residency.api_errors = on AS $$
+DECLARE
+    caller uuid := (residency.require_user()).user_id;
+    s residency.drill_sessions;
+BEGIN
+    PERFORM residency.require_argument(question_id IS NULL, 'question_id');
+    INSERT INTO residency.drill_sessions (user_id, question_id)
+    VALUES (caller, start_drill.question_id)
+    RETURNING * INTO s;
+    RETURN s;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION residency.submit_response(session_id uuid, content text DEFAULT NULL, audio_url text DEFAULT NULL,
+                                          audio_duration_s numeric DEFAULT NULL)
+RETURNS residency.drill_responses
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET residency.api_errors = on AS $$
+DECLARE
+    caller uuid := (residency.require_user()).user_id;
+    s residency.drill_sessions := residency.own_session(session_id, caller);
+    r residency.drill_responses;
+BEGIN
+    INSERT INTO residency.drill_responses (session_id, content, audio_url, audio_duration_s)
+    VALUES (s.id, submit_response.content, submit_response.audio_url, submit_response.audio_duration_s)
+    RETURNING * INTO r;
+    RETURN r;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION residency.evaluate_session(session_id uuid) RETURNS residency.evaluation_results
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET residency.api_errors = on AS $$
+DECLARE
+    caller uuid := (residency.require_user()).user_id;
+    s residency.drill_sessions := residency.own_session(session_id, caller);
+    r residency.drill_responses;
+BEGIN
+    IF s.status <> 'SUBMITTED' THEN
+        RAISE EXCEPTION 'drill session cannot be evaluated now'
+            USING ERRCODE = 'PT409', DETAIL = pg_catalog.format('Session %s is %s.', s.id, s.status),
+                  HINT = CASE s.status WHEN 'STARTED' THEN 'Submit a response first.'
+                                       WHEN 'PROCESSING' THEN 'It is being evaluated; read it from my_evaluations.'
+                                       ELSE 'It has been evaluated already; read it from my_evaluations.' END;
+    END IF;
+    SELECT * INTO r FROM residency.drill_responses AS d WHERE d.session_id = s.id;
+    IF r.content IS NULL THEN
+        RAISE EXCEPTION 'audio-only responses are evaluated by the worker'
+            USING ERRCODE = 'PT409', DETAIL = 'The response has an audio_url but no transcript (content).',
+                  HINT = 'Wait for the evaluation to appear in my_evaluations.';
+    END IF;
+    UPDATE residency.drill_sessions SET status = 'PROCESSING' WHERE id = s.id;
+    RETURN residency.insert_evaluation(s.id,
+        residency.score(s.content_pack_id, s.question_id, r.content, r.audio_duration_s,
+                        residency.previous_result(caller, s.content_pack_id, s.question_id, s.id)));
+END
+$$;
+
+CREATE OR REPLACE FUNCTION residency.score_answer(question_id text, content text, duration_s numeric DEFAULT NULL) RETURNS jsonb
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    pack uuid;
+BEGIN
+    PERFORM residency.require_user();
+    PERFORM residency.require_argument(question_id IS NULL, 'question_id');
+    SELECT p.id INTO pack FROM residency.content_packs AS p WHERE p.status = 'ACTIVE';
+    IF pack IS NULL THEN
+        RAISE EXCEPTION 'no content pack is active'
+            USING ERRCODE = 'PT404', DETAIL = 'Drills and previews need the ACTIVE content pack; no pack is ACTIVE.',
+                  HINT = 'Ask an operator to activate a content pack.';
+    END IF;
+    IF content IS NULL THEN
+        RAISE EXCEPTION 'content is required' USING ERRCODE = '22023', DETAIL = 'The answer text is NULL.',
+            HINT = 'Send the answer to preview its score.';
+    END IF;
+    RETURN residency.score(pack, question_id, content, duration_s);
+END
+$$;
+
+CREATE OR REPLACE FUNCTION residency.record_evaluation(session_id uuid, result jsonb) RETURNS residency.evaluation_results
+LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp SET residency.api_errors = on AS $$
+DECLARE
+    s residency.drill_sessions;
+BEGIN
+    PERFORM residency.require_service_role();
+    PERFORM residency.require_argument(session_id IS NULL, 'session_id');
+    SELECT * INTO s FROM residency.drill_sessions AS d WHERE d.id = record_evaluation.session_id FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'drill session not found' USING ERRCODE = 'PT404',
+            DETAIL = pg_catalog.format('There is no drill session %s.', session_id);
+    END IF;
+    IF s.status <> 'PROCESSING' THEN
+        RAISE EXCEPTION 'drill session is not being evaluated' USING ERRCODE = 'PT409',
+            DETAIL = pg_catalog.format('Session %s is %s.', s.id, s.status),
+            HINT = 'Claim it with claim_submissions first; an evaluation is recorded once.';
+    END IF;
+    -- every key present and of its JSON type (22023 with each path), before
+    -- anything converts it: "42" is not a number, 100.4 not an integer
+    PERFORM residency.check_evaluation_result(result);
+    RETURN residency.insert_evaluation(s.id, result);
+END
+$$;
+
+CREATE OR REPLACE FUNCTION residency.set_entitlement(user_id uuid, level text, stripe_subscription_id text DEFAULT NULL)
+RETURNS residency.users
+LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp SET residency.api_errors = on AS $$
+DECLARE
+    u residency.users;
+BEGIN
+    PERFORM residency.require_service_role();
+    PERFORM residency.require_argument(user_id IS NULL, 'user_id');
+    PERFORM residency.require_argument(level IS NULL, 'level');
+    SELECT * INTO u FROM residency.users AS x WHERE x.id = set_entitlement.user_id FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'user not found' USING ERRCODE = 'PT404',
+            DETAIL = pg_catalog.format('There is no user %s.', user_id);
+    END IF;
+    -- rule U2 refuses a change the level does not allow (PT409 through the API)
+    UPDATE residency.users SET entitlement_level = level WHERE id = u.id RETURNING * INTO u;
+    IF stripe_subscription_id IS NOT NULL THEN
+        PERFORM residency.cache_subscription(u.id, stripe_subscription_id);
+    END IF;
+    RETURN u;
+END
+$$;
+
+CREATE OR REPLACE VIEW residency_api.questions WITH (security_invoker = true) AS
+SELECT q.id, q.category, q.prompt, q.expected_duration_s, q.kind, q.ordinal,
+       ARRAY(SELECT residency.criterion_text(c) FROM pg_catalog.unnest(q.evaluation_criteria) AS c)
+           AS evaluation_criteria,
+       p.id AS content_pack_id, p.version AS content_pack_version
+FROM residency.content_pack_questions AS q
+JOIN residency.content_packs AS p ON p.id = q.content_pack_id AND p.status = 'ACTIVE';
+REVOKE EXECUTE ON FUNCTION residency.check_drills_allowed(text, uuid), residency.criterion_text(text),
+    residency.insert_evaluation(uuid, jsonb) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION residency.criterion_text(text) TO authenticated, service_role;
+GRANT EXECUTE ON FUNCTION residency.insert_evaluation(uuid, jsonb) TO service_role;
 
 NOTIFY pgrst, 'reload schema';

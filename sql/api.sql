@@ -386,7 +386,8 @@ SELECT user_id = :'u_basic' AS own, question_id, status, content_pack_id = :'pac
 FROM residency_api.start_drill(question_id => 'conf-disagree-attending');
 COMMIT;
 SELECT id AS s_typed FROM residency.drill_sessions WHERE user_id = :'u_basic' ORDER BY started_at DESC LIMIT 1 \gset
--- unknown question: 404
+-- unknown question: 404 (terse: the DETAIL names the active pack's id)
+\set VERBOSITY terse
 BEGIN; :as_basic \gset
 SELECT status FROM residency_api.start_drill(question_id => 'no-such-question');
 \echo :SQLSTATE
@@ -396,6 +397,7 @@ BEGIN; :as_basic \gset
 SELECT status FROM residency_api.start_drill(question_id => 'b-only');
 \echo :SQLSTATE
 ROLLBACK;
+\set VERBOSITY default
 BEGIN; :as_basic \gset
 SELECT status FROM residency_api.start_drill(question_id => NULL);
 \echo :SQLSTATE
@@ -692,11 +694,13 @@ COMMIT;
 SELECT (SELECT count(*) FROM residency.drill_sessions) = :before_sessions AS same_sessions,
        (SELECT count(*) FROM residency.drill_responses) = :before_responses AS same_responses,
        (SELECT count(*) FROM residency.evaluation_results) = :before_evaluations AS same_evaluations;
--- unknown question: 404
+-- unknown question: 404 (terse: the DETAIL names the active pack's id)
+\set VERBOSITY terse
 BEGIN READ ONLY; :as_basic \gset
 SELECT residency_api.score_answer(question_id => 'no-such-question', content => 'I asked.');
 \echo :SQLSTATE
 ROLLBACK;
+\set VERBOSITY default
 -- blank or missing answer: 22023
 BEGIN READ ONLY; :as_basic \gset
 SELECT residency_api.score_answer(question_id => 'conf-disagree-attending', content => '  ');

@@ -90,4 +90,11 @@ std::vector<JsonProblem> pack_row_problems(std::string_view row_version, std::st
     return out;
 }
 
+Error question_not_found(std::string_view sqlstate, std::string_view pack, std::string_view question_id)
+{
+    return Error(Refusal::question_not_in_pack, sqlstate, "question not found",
+                 std::string(pack) + " has no question " + json_excerpt(std::string(question_id.substr(0, 200))) + ".",
+                 "Pick a question from residency_api.questions (residency.content_pack_questions of the pack).");
+}
+
 }  // namespace residency

@@ -4,6 +4,7 @@
 #pragma once
 #include "pure.hpp"
 
+#include "error.hpp"
 #include "json_input.hpp"
 #include "limits.hpp"
 
@@ -72,5 +73,10 @@ std::vector<JsonProblem> pack_row_problems(std::string_view row_version, std::st
 
 // Over residency.max_pack_bytes: PT413.
 void check_pack_size(std::size_t bytes, const Limits& limits);
+
+// "question not found", the one wording for a question id a pack lacks: rule
+// S1 (23514 on a direct write, PT404 through the API) and the scorer (PT404).
+// `pack` names the pack as the DETAIL's subject ("Content pack <id>").
+[[nodiscard]] Error question_not_found(std::string_view sqlstate, std::string_view pack, std::string_view question_id);
 
 }  // namespace residency

@@ -13,7 +13,7 @@ namespace residency {
 void check_drill_response(const DrillResponse& r, const Limits& limits)
 {
     if (!r.content && !r.audio_url)
-        throw Error(sqlstate::check_violation, "drill response has nothing to evaluate",
+        throw Error(Refusal::nothing_to_evaluate, sqlstate::check_violation, "drill response has nothing to evaluate",
                     "Both content and audio_url are NULL.",
                     "Send the typed answer or transcript as content, or the recording as audio_url.");
 

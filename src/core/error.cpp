@@ -26,4 +26,10 @@ Error::Error(std::string_view sqlstate, std::string message, std::string detail,
 {
 }
 
+Error::Error(Refusal refusal, std::string_view sqlstate, std::string message, std::string detail, std::string hint)
+    : Error(sqlstate, std::move(message), std::move(detail), std::move(hint))
+{
+    refusal_ = refusal;
+}
+
 }  // namespace residency

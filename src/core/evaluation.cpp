@@ -77,7 +77,8 @@ double duration_tolerance(double audio_duration_s)
 
 void throw_evaluation_problems(const std::vector<JsonProblem>& problems)
 {
-    throw Error(sqlstate::check_violation, "evaluation result is not valid", format_problems(problems),
+    throw Error(Refusal::evaluation_result, sqlstate::check_violation, "evaluation result is not valid",
+                format_problems(problems),
                 "An evaluation needs the 7 categories (Length, Pace, Fillers, Wording, Ownership, "
                 "Structure, Substance), each with passFlag PASS or FLAG and a note, and figures "
                 "that agree with each other.");

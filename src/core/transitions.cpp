@@ -27,15 +27,15 @@ template <std::size_t N>
     std::string list;
     for (std::string_view n : names)
         list += (list.empty() ? "" : ", ") + std::string(n);
-    throw Error(sqlstate::check_violation, "invalid " + std::string(column) + " value",
+    throw Error(Refusal::not_in_enumeration, sqlstate::check_violation, "invalid " + std::string(column) + " value",
                 "\"" + std::string(text) + "\" is not one of " + list + ".",
                 "Use one of the listed values, in upper case.");
 }
 
-[[noreturn]] void throw_transition(std::string_view subject, std::string_view from, std::string_view to,
-                                   std::string_view allowed)
+[[noreturn]] void throw_transition(Refusal refusal, std::string_view subject, std::string_view from,
+                                   std::string_view to, std::string_view allowed)
 {
-    throw Error(sqlstate::check_violation, "invalid " + std::string(subject) + " transition",
+    throw Error(refusal, sqlstate::check_violation, "invalid " + std::string(subject) + " transition",
                 "The " + std::string(subject) + " cannot change from " + std::string(from) + " to " + std::string(to) +
                     ".",
                 "Allowed transitions: " + std::string(allowed) + ".");
@@ -90,13 +90,21 @@ SessionStatus require_session_status(std::string_view text)
     throw_not_in_enum(text, "drill session status", session_status_names);
 }
 
+void check_drills_allowed(Entitlement level, std::string_view user)
+{
+    if (level == Entitlement::locked)
+        throw Error(Refusal::drills_locked, sqlstate::insufficient_privilege, "entitlement is LOCKED",
+                    "User " + std::string(user) + " has entitlement LOCKED; drills need a BASIC or PRO subscription.",
+                    "A BASIC or PRO subscription unlocks drills.");
+}
+
 void check_entitlement_transition(Entitlement from, Entitlement to)
 {
     using E = Entitlement;
     bool ok =
         from == to || to == E::locked || (from == E::locked && to == E::basic) || (from == E::basic && to == E::pro);
     if (!ok)
-        throw_transition("entitlement level", to_string(from), to_string(to),
+        throw_transition(Refusal::entitlement_transition, "entitlement level", to_string(from), to_string(to),
                          "LOCKED -> BASIC, BASIC -> PRO, and any level -> LOCKED");
 }
 
@@ -106,7 +114,7 @@ void check_pack_transition(PackStatus from, PackStatus to)
     bool ok = from == to || (from == P::draft && to == P::active) || (from == P::active && to == P::archived) ||
               (from == P::draft && to == P::archived) || (from == P::archived && to == P::active);
     if (!ok)
-        throw_transition("content pack status", to_string(from), to_string(to),
+        throw_transition(Refusal::none, "content pack status", to_string(from), to_string(to),
                          "DRAFT -> ACTIVE, ACTIVE -> ARCHIVED, DRAFT -> ARCHIVED, ARCHIVED -> ACTIVE");
 }
 
@@ -118,10 +126,10 @@ void check_session_transition(SessionStatus from, SessionStatus to)
     if (ok)
         return;
     if (from == to)
-        throw Error(sqlstate::check_violation, "invalid drill session status transition",
+        throw Error(Refusal::session_state, sqlstate::check_violation, "invalid drill session status transition",
                     "The drill session is already " + std::string(to_string(from)) + ".",
                     "Read the session's current status before moving it on.");
-    throw_transition("drill session status", to_string(from), to_string(to),
+    throw_transition(Refusal::session_state, "drill session status", to_string(from), to_string(to),
                      "STARTED -> SUBMITTED -> PROCESSING -> COMPLETED, and PROCESSING -> FAILED");
 }
 

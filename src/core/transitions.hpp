@@ -33,6 +33,10 @@ void check_pack_transition(PackStatus from, PackStatus to);
 // unchanged status is a transition attempt (then this throws) or none.
 void check_session_transition(SessionStatus from, SessionStatus to);
 
+// S1: drills need BASIC or PRO. Throws 42501 for LOCKED (PT402 through the
+// API); `user` names the user in the DETAIL.
+void check_drills_allowed(Entitlement level, std::string_view user);
+
 // Throws 23514 for a value outside the enumeration; `column` names it.
 Entitlement require_entitlement(std::string_view text, std::string_view column);
 PackStatus require_pack_status(std::string_view text);

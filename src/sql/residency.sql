@@ -58,6 +58,16 @@ AS $$
 $$;
 COMMENT ON FUNCTION residency.uid() IS 'The signed-in user''s id from the PostgREST JWT claims (sub), or NULL';
 
+-- What rules U2 and C1 know, for the constraints below: the entitlement
+-- levels (the C++ enumeration of rule U2, src/core/transitions.hpp) and the
+-- entitlement cache's TTL. Each is written once, in C++.
+CREATE FUNCTION residency.is_entitlement_level(level text) RETURNS boolean
+    LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE AS 'MODULE_PATHNAME', 'residency_is_entitlement_level';
+COMMENT ON FUNCTION residency.is_entitlement_level(text) IS 'Whether the text is an entitlement level: LOCKED, BASIC or PRO';
+CREATE FUNCTION residency.entitlement_ttl_s() RETURNS integer
+    LANGUAGE c IMMUTABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'residency_entitlement_ttl_s';
+COMMENT ON FUNCTION residency.entitlement_ttl_s() IS 'How long a row of residency.entitlement_cache lives, in seconds (rule C1)';
+
 -------------------------------------------------------------------------------
 -- Tables
 -------------------------------------------------------------------------------
@@ -65,7 +75,7 @@ CREATE TABLE residency.users (
     id                 uuid PRIMARY KEY DEFAULT gen_random_uuid(),
     email              text NOT NULL,
     entitlement_level  text NOT NULL DEFAULT 'LOCKED'
-                       CHECK (entitlement_level IN ('BASIC', 'PRO', 'LOCKED')),
+                       CONSTRAINT users_entitlement_level_check CHECK (residency.is_entitlement_level(entitlement_level)),
     stripe_customer_id text UNIQUE,
     created_at         timestamptz NOT NULL DEFAULT now(),
     updated_at         timestamptz NOT NULL DEFAULT now(),
@@ -186,13 +196,16 @@ COMMENT ON TABLE residency.content_admins IS
 -- a row is missing or expired (rule C1), and not dumped.
 CREATE UNLOGGED TABLE residency.entitlement_cache (
     user_id                uuid PRIMARY KEY REFERENCES residency.users (id) ON DELETE CASCADE,
-    entitlement_level      text NOT NULL CHECK (entitlement_level IN ('BASIC', 'PRO', 'LOCKED')),
+    entitlement_level      text NOT NULL
+                           CONSTRAINT entitlement_cache_entitlement_level_check
+                           CHECK (residency.is_entitlement_level(entitlement_level)),
     expires_at             bigint NOT NULL,
     stripe_subscription_id text,
     last_updated           bigint NOT NULL,
-    CONSTRAINT entitlement_cache_ttl CHECK (expires_at = last_updated + 3600)
+    CONSTRAINT entitlement_cache_ttl CHECK (expires_at = last_updated + residency.entitlement_ttl_s())
 );
-COMMENT ON TABLE residency.entitlement_cache IS 'Entitlement cache, TTL 3600 s, unix seconds (rule C1)';
+COMMENT ON TABLE residency.entitlement_cache IS
+    'Entitlement cache, unix seconds, rows live residency.entitlement_ttl_s() (rule C1)';
 
 -------------------------------------------------------------------------------
 -- Rules: C++ trigger functions (src/pg/rules/trigger_*.cpp)
@@ -279,6 +292,19 @@ COMMENT ON FUNCTION residency.score(uuid, text, text, numeric, jsonb) IS
 -- 22023 / 22P02 malformed argument, 23505 uniqueness.
 -------------------------------------------------------------------------------
 
+-- Rule errors and API errors. A rule refuses a direct table write with its
+-- own SQLSTATE (docs/rules.md); a write the API makes for its caller is
+-- refused with the API's (docs/postgrest.md, "Errors"): the functions below
+-- that write for a caller run with SET residency.api_errors = on, and the
+-- C++ error boundary maps the rule's refusal (src/core/api_errors.cpp, the
+-- one place that maps them). The functions below check only what no rule
+-- checks: who is calling, whether the object is theirs, what the call needs.
+
+-- Rule S1's entitlement check, for require_user: 42501 for LOCKED (PT402
+-- through the API).
+CREATE FUNCTION residency.check_drills_allowed(level text, user_id uuid) RETURNS void
+    LANGUAGE c STABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'residency_check_drills_allowed';
+
 -- Whether the caller is service_role (or has its privileges), or a
 -- superuser. SECURITY INVOKER and only called from invoker functions:
 -- current_user is then the caller (inside a definer it would be the owner).
@@ -303,9 +329,10 @@ END
 $$;
 
 -- The signed-in caller and their entitlement; 42501 when not signed in or
--- without an account, PT402 when LOCKED (unless allow_locked).
+-- without an account, PT402 when LOCKED (unless allow_locked): rule S1's
+-- check, answered as the API answers it (residency.api_errors).
 CREATE FUNCTION residency.require_user(allow_locked boolean DEFAULT false, OUT user_id uuid, OUT level text)
-LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET residency.api_errors = on AS $$
 BEGIN
     user_id := residency.uid();
     IF user_id IS NULL THEN
@@ -319,10 +346,8 @@ BEGIN
             USING ERRCODE = '42501', DETAIL = pg_catalog.format('There is no residency.users row for %s.', user_id),
                   HINT = 'The account is created at sign-up; contact support if it is missing.';
     END IF;
-    IF level = 'LOCKED' AND NOT allow_locked THEN
-        RAISE EXCEPTION 'entitlement is LOCKED'
-            USING ERRCODE = 'PT402', DETAIL = 'Drills need a BASIC or PRO subscription.',
-                  HINT = 'Subscribe to unlock drills.';
+    IF NOT allow_locked THEN
+        PERFORM residency.check_drills_allowed(level, user_id);
     END IF;
 END
 $$;
@@ -379,51 +404,33 @@ BEGIN
 END
 $$;
 
+-- Rule S1 checks the entitlement, the active pack and the question (PT402,
+-- PT404 through the API).
 CREATE FUNCTION residency.start_drill(question_id text) RETURNS residency.drill_sessions
-LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET residency.api_errors = on AS $$
 DECLARE
     caller uuid := (residency.require_user()).user_id;
     s residency.drill_sessions;
 BEGIN
     PERFORM residency.require_argument(question_id IS NULL, 'question_id');
-    -- One statement: the question check and rule S1's choice of the active
-    -- pack read the same snapshot, so an activation committing in between
-    -- cannot turn a PT404 into the trigger's 23514.
     INSERT INTO residency.drill_sessions (user_id, question_id)
-    SELECT caller, start_drill.question_id
-    WHERE EXISTS (SELECT 1 FROM residency.content_pack_questions AS q
-                  JOIN residency.content_packs AS p ON p.id = q.content_pack_id AND p.status = 'ACTIVE'
-                  WHERE q.id = start_drill.question_id)
+    VALUES (caller, start_drill.question_id)
     RETURNING * INTO s;
-    IF NOT FOUND THEN
-        RAISE EXCEPTION 'question not found'
-            USING ERRCODE = 'PT404',
-                  DETAIL = pg_catalog.format('The active content pack has no question %L.', question_id),
-                  HINT = 'Pick a question from residency_api.questions.';
-    END IF;
     RETURN s;
 END
 $$;
 
+-- Rules R1-R3 check the response (22023 when there is nothing to
+-- evaluate), and S2 that the session is STARTED (PT409 through the API).
 CREATE FUNCTION residency.submit_response(session_id uuid, content text DEFAULT NULL, audio_url text DEFAULT NULL,
                                           audio_duration_s numeric DEFAULT NULL)
 RETURNS residency.drill_responses
-LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET residency.api_errors = on AS $$
 DECLARE
     caller uuid := (residency.require_user()).user_id;
     s residency.drill_sessions := residency.own_session(session_id, caller);
     r residency.drill_responses;
 BEGIN
-    IF content IS NULL AND audio_url IS NULL THEN
-        RAISE EXCEPTION 'response has nothing to evaluate'
-            USING ERRCODE = '22023', DETAIL = 'Both content and audio_url are NULL.',
-                  HINT = 'Send the typed answer or transcript as content, or the recording as audio_url.';
-    END IF;
-    IF s.status <> 'STARTED' THEN
-        RAISE EXCEPTION 'drill session already has a response'
-            USING ERRCODE = 'PT409', DETAIL = pg_catalog.format('Session %s is %s.', s.id, s.status),
-                  HINT = 'Each session takes one response; start a new drill to answer again.';
-    END IF;
     INSERT INTO residency.drill_responses (session_id, content, audio_url, audio_duration_s)
     VALUES (s.id, submit_response.content, submit_response.audio_url, submit_response.audio_duration_s)
     RETURNING * INTO r;
@@ -431,15 +438,34 @@ BEGIN
 END
 $$;
 
+-- An evaluation row from a result in the shape of residency.score()'s (the
+-- scorer's, or a worker's): the one mapping from a result's keys to the
+-- columns. A processing_time_ms the result leaves out is the session's
+-- (rule E1 takes it from S3). Runs as its caller: evaluate_session's owner,
+-- or record_evaluation's service_role.
+CREATE FUNCTION residency.insert_evaluation(session_id uuid, result jsonb) RETURNS residency.evaluation_results
+LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    e residency.evaluation_results;
+BEGIN
+    INSERT INTO residency.evaluation_results (session_id, response_id, duration_s, words, wpm, overall_score,
+        categories, what_changed, practice_rule, model_used, processing_time_ms, details)
+    SELECT r.session_id, r.id, (result ->> 'duration_s')::numeric, (result ->> 'words')::integer,
+           (result ->> 'wpm')::numeric, (result ->> 'overall_score')::integer, result -> 'categories',
+           result -> 'what_changed', result ->> 'practice_rule', result ->> 'model_used',
+           (result ->> 'processing_time_ms')::integer, result -> 'details'
+    FROM residency.drill_responses AS r WHERE r.session_id = insert_evaluation.session_id
+    RETURNING * INTO e;
+    RETURN e;
+END
+$$;
+
 CREATE FUNCTION residency.evaluate_session(session_id uuid) RETURNS residency.evaluation_results
-LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET residency.api_errors = on AS $$
 DECLARE
     caller uuid := (residency.require_user()).user_id;
     s residency.drill_sessions := residency.own_session(session_id, caller);
     r residency.drill_responses;
-    result jsonb;
-    started timestamptz;
-    e residency.evaluation_results;
 BEGIN
     IF s.status <> 'SUBMITTED' THEN
         RAISE EXCEPTION 'drill session cannot be evaluated now'
@@ -455,18 +481,9 @@ BEGIN
                   HINT = 'Wait for the evaluation to appear in my_evaluations.';
     END IF;
     UPDATE residency.drill_sessions SET status = 'PROCESSING' WHERE id = s.id;
-    started := pg_catalog.clock_timestamp();
-    result := residency.score(s.content_pack_id, s.question_id, r.content, r.audio_duration_s,
-                              residency.previous_result(caller, s.content_pack_id, s.question_id, s.id));
-    INSERT INTO residency.evaluation_results (session_id, response_id, duration_s, words, wpm, overall_score,
-        categories, what_changed, practice_rule, model_used, processing_time_ms, details)
-    VALUES (s.id, r.id, (result ->> 'duration_s')::numeric, (result ->> 'words')::integer,
-            (result ->> 'wpm')::numeric, (result ->> 'overall_score')::integer, result -> 'categories',
-            result -> 'what_changed', result ->> 'practice_rule', result ->> 'model_used',
-            greatest(1, ceil(extract(epoch FROM pg_catalog.clock_timestamp() - started) * 1000))::integer,
-            result -> 'details')
-    RETURNING * INTO e;
-    RETURN e;
+    RETURN residency.insert_evaluation(s.id,
+        residency.score(s.content_pack_id, s.question_id, r.content, r.audio_duration_s,
+                        residency.previous_result(caller, s.content_pack_id, s.question_id, s.id)));
 END
 $$;
 
@@ -486,20 +503,20 @@ BEGIN
 END
 $$;
 
+-- The scorer looks the question up in the active pack (PT404 when it has
+-- none, src/core/content_pack.hpp).
 CREATE FUNCTION residency.score_answer(question_id text, content text, duration_s numeric DEFAULT NULL) RETURNS jsonb
 LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     pack uuid;
 BEGIN
     PERFORM residency.require_user();
-    SELECT p.id INTO pack FROM residency.content_packs AS p
-    JOIN residency.content_pack_questions AS q ON q.content_pack_id = p.id AND q.id = score_answer.question_id
-    WHERE p.status = 'ACTIVE';
+    PERFORM residency.require_argument(question_id IS NULL, 'question_id');
+    SELECT p.id INTO pack FROM residency.content_packs AS p WHERE p.status = 'ACTIVE';
     IF pack IS NULL THEN
-        RAISE EXCEPTION 'question not found'
-            USING ERRCODE = 'PT404',
-                  DETAIL = pg_catalog.format('The active content pack has no question %L.', question_id),
-                  HINT = 'Pick a question from residency_api.questions.';
+        RAISE EXCEPTION 'no content pack is active'
+            USING ERRCODE = 'PT404', DETAIL = 'Drills and previews need the ACTIVE content pack; no pack is ACTIVE.',
+                  HINT = 'Ask an operator to activate a content pack.';
     END IF;
     IF content IS NULL THEN
         RAISE EXCEPTION 'content is required' USING ERRCODE = '22023', DETAIL = 'The answer text is NULL.',
@@ -715,6 +732,11 @@ BEGIN
 END
 $$;
 
+-- An evaluation criterion as users see it: without its "[kw: ...]" list,
+-- cut where the scorer cuts it (src/core/scorer.hpp).
+CREATE FUNCTION residency.criterion_text(criterion text) RETURNS text
+    LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE AS 'MODULE_PATHNAME', 'residency_criterion_text';
+
 -- Checks the worker's functions share with the rules (src/pg/entry/api_checks.cpp):
 -- blank is Unicode white space only (a no-break space is blank too), and the
 -- shape of a worker's result (numbers as numbers, texts as texts).
@@ -723,13 +745,11 @@ CREATE FUNCTION residency.is_blank(value text) RETURNS boolean
 CREATE FUNCTION residency.check_evaluation_result(result jsonb) RETURNS void
     LANGUAGE c IMMUTABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'residency_check_evaluation_result';
 
+-- Rules E1-E3 check the evaluation (22023 through the API).
 CREATE FUNCTION residency.record_evaluation(session_id uuid, result jsonb) RETURNS residency.evaluation_results
-LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
+LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp SET residency.api_errors = on AS $$
 DECLARE
     s residency.drill_sessions;
-    e residency.evaluation_results;
-    message text;
-    detail text;
 BEGIN
     PERFORM residency.require_service_role();
     PERFORM residency.require_argument(session_id IS NULL, 'session_id');
@@ -746,25 +766,7 @@ BEGIN
     -- every key present and of its JSON type (22023 with each path), before
     -- anything converts it: "42" is not a number, 100.4 not an integer
     PERFORM residency.check_evaluation_result(result);
-    BEGIN
-        INSERT INTO residency.evaluation_results (session_id, response_id, duration_s, words, wpm, overall_score,
-            categories, what_changed, practice_rule, model_used, processing_time_ms, details)
-        SELECT s.id, r.id, (result ->> 'duration_s')::numeric, (result ->> 'words')::integer,
-               (result ->> 'wpm')::numeric, (result ->> 'overall_score')::integer, result -> 'categories',
-               result -> 'what_changed', result ->> 'practice_rule', result ->> 'model_used',
-               coalesce((result ->> 'processing_time_ms')::integer,
-                        greatest(1, ceil(extract(epoch FROM pg_catalog.clock_timestamp() - s.processing_started_at) * 1000))::integer),
-               result -> 'details'
-        FROM residency.drill_responses AS r WHERE r.session_id = s.id
-        RETURNING * INTO e;
-    EXCEPTION
-        WHEN check_violation THEN
-            -- rules E2/E3 refused it: for the API that is a malformed argument
-            GET STACKED DIAGNOSTICS message = MESSAGE_TEXT, detail = PG_EXCEPTION_DETAIL;
-            RAISE EXCEPTION '%', message USING ERRCODE = '22023', DETAIL = detail,
-                HINT = 'Send the 7 categories and figures that agree with each other (docs/rules.md, E2 and E3).';
-    END;
-    RETURN e;
+    RETURN residency.insert_evaluation(s.id, result);
 END
 $$;
 
@@ -833,29 +835,20 @@ $$;
 
 CREATE FUNCTION residency.set_entitlement(user_id uuid, level text, stripe_subscription_id text DEFAULT NULL)
 RETURNS residency.users
-LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
+LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp SET residency.api_errors = on AS $$
 DECLARE
     u residency.users;
 BEGIN
     PERFORM residency.require_service_role();
     PERFORM residency.require_argument(user_id IS NULL, 'user_id');
-    IF level IS NULL OR level NOT IN ('LOCKED', 'BASIC', 'PRO') THEN
-        RAISE EXCEPTION 'invalid entitlement level' USING ERRCODE = '22023',
-            DETAIL = pg_catalog.format('%L is not one of LOCKED, BASIC, PRO.', level);
-    END IF;
+    PERFORM residency.require_argument(level IS NULL, 'level');
     SELECT * INTO u FROM residency.users AS x WHERE x.id = set_entitlement.user_id FOR UPDATE;
     IF NOT FOUND THEN
         RAISE EXCEPTION 'user not found' USING ERRCODE = 'PT404',
             DETAIL = pg_catalog.format('There is no user %s.', user_id);
     END IF;
-    BEGIN
-        UPDATE residency.users SET entitlement_level = level WHERE id = u.id RETURNING * INTO u;
-    EXCEPTION WHEN check_violation THEN
-        -- rule U2: the user's current level does not allow this change
-        RAISE EXCEPTION 'entitlement cannot change from % to %', u.entitlement_level, level
-            USING ERRCODE = 'PT409', DETAIL = 'Allowed: LOCKED -> BASIC, BASIC -> PRO, any level -> LOCKED.',
-                  HINT = 'Upgrade one step at a time; cancellation goes to LOCKED.';
-    END;
+    -- rule U2 refuses a change the level does not allow (PT409 through the API)
+    UPDATE residency.users SET entitlement_level = level WHERE id = u.id RETURNING * INTO u;
     IF stripe_subscription_id IS NOT NULL THEN
         PERFORM residency.cache_subscription(u.id, stripe_subscription_id);
     END IF;
@@ -938,8 +931,8 @@ COMMENT ON FUNCTION residency_api.set_entitlement(uuid, text, text) IS
 
 CREATE VIEW residency_api.questions WITH (security_invoker = true) AS
 SELECT q.id, q.category, q.prompt, q.expected_duration_s, q.kind, q.ordinal,
-       ARRAY(SELECT pg_catalog.regexp_replace(c, '\s*\[kw:[^]]*\]\s*$', '')
-             FROM pg_catalog.unnest(q.evaluation_criteria) AS c) AS evaluation_criteria,
+       ARRAY(SELECT residency.criterion_text(c) FROM pg_catalog.unnest(q.evaluation_criteria) AS c)
+           AS evaluation_criteria,
        p.id AS content_pack_id, p.version AS content_pack_version
 FROM residency.content_pack_questions AS q
 JOIN residency.content_packs AS p ON p.id = q.content_pack_id AND p.status = 'ACTIVE';
@@ -965,6 +958,16 @@ COMMENT ON VIEW residency_api.my_evaluations IS 'Your evaluations, with the ques
 -------------------------------------------------------------------------------
 -- Row level security, in Supabase's performant shape: TO a role, identity
 -- calls wrapped in (SELECT ...) so they run once per statement (InitPlan).
+--
+-- The write halves (users_update_own, content_packs_manage_own, and the
+-- WITH CHECK of the FOR ALL policies) do not apply under the grants below:
+-- authenticated may only SELECT, and writes on its behalf go through the
+-- SECURITY DEFINER API (test/pgtap/01_privileges.sql asserts both). They are
+-- kept on purpose, as the seed's data model has them: a deployment that
+-- grants authenticated writes on schema residency (Supabase's guide for an
+-- exposed custom schema grants ALL on its tables to anon, authenticated and
+-- service_role) still confines each user to their own rows, and the rule
+-- triggers still check every row (docs/data-model.md).
 -------------------------------------------------------------------------------
 ALTER TABLE residency.users                  ENABLE ROW LEVEL SECURITY;
 ALTER TABLE residency.content_packs          ENABLE ROW LEVEL SECURITY;
@@ -1044,6 +1047,11 @@ REVOKE INSERT, UPDATE, DELETE ON residency.entitlement_cache FROM service_role;
 GRANT EXECUTE ON FUNCTION residency.uid() TO anon, authenticated, service_role;
 -- Batch re-scoring by the backend (the app reaches the scorer through the API).
 GRANT EXECUTE ON FUNCTION residency.score(uuid, text, text, numeric, jsonb) TO service_role;
+-- What the CHECK constraints call as the writing role (whoever a deployment
+-- lets write), and the questions view as the reading one.
+GRANT EXECUTE ON FUNCTION residency.is_entitlement_level(text), residency.entitlement_ttl_s()
+    TO anon, authenticated, service_role;
+GRANT EXECUTE ON FUNCTION residency.criterion_text(text) TO authenticated, service_role;
 
 -- The API: the wrappers run as the caller and call the implementations of
 -- the same name, which then re-check the caller. anon may reach the
@@ -1074,7 +1082,7 @@ GRANT EXECUTE ON FUNCTION
     residency_api.set_content_admin(uuid, boolean), residency.set_content_admin(uuid, boolean),
     residency.apply_pack_status(uuid, text),
     residency.cache_subscription(uuid, text), residency.require_service_role(), residency.require_argument(boolean, text),
-    residency.is_blank(text), residency.check_evaluation_result(jsonb)
+    residency.is_blank(text), residency.check_evaluation_result(jsonb), residency.insert_evaluation(uuid, jsonb)
 TO service_role;
 GRANT SELECT ON residency_api.questions, residency_api.my_sessions, residency_api.my_evaluations TO authenticated, service_role;
 
@@ -1140,7 +1148,8 @@ CREATE TRIGGER stripe_webhook_secrets_guard BEFORE INSERT OR UPDATE ON residency
 CREATE TABLE residency.stripe_prices (
     price_id          text PRIMARY KEY
                       CHECK (pg_catalog.length(price_id) BETWEEN 1 AND 255 AND price_id !~ '\s'),
-    entitlement_level text NOT NULL CHECK (entitlement_level IN ('BASIC', 'PRO')),
+    entitlement_level text NOT NULL CONSTRAINT stripe_prices_entitlement_level_check
+                      CHECK (residency.is_entitlement_level(entitlement_level) AND entitlement_level <> 'LOCKED'),
     description       text,
     created_at        timestamptz NOT NULL DEFAULT pg_catalog.now()
 );
@@ -1181,7 +1190,8 @@ CREATE TABLE residency.stripe_subscriptions (
     customer_id          text NOT NULL,
     status               text NOT NULL,
     price_ids            text[] NOT NULL DEFAULT '{}',
-    entitlement_level    text NOT NULL CHECK (entitlement_level IN ('BASIC', 'PRO', 'LOCKED')),
+    entitlement_level    text NOT NULL CONSTRAINT stripe_subscriptions_entitlement_level_check
+                         CHECK (residency.is_entitlement_level(entitlement_level)),
     current_period_end   bigint,
     cancel_at_period_end boolean NOT NULL DEFAULT false,
     past_due_since       bigint,
@@ -1619,7 +1629,7 @@ BEGIN
     SELECT u.level,
            coalesce((SELECT c.expires_at FROM residency.entitlement_cache AS c
                      WHERE c.user_id = u.user_id AND c.expires_at > now_s),
-                    now_s + 3600),
+                    now_s + residency.entitlement_ttl_s()),
            s.status, s.current_period_end, s.cancel_at_period_end,
            coalesce(s.status = 'past_due' AND s.entitlement_level <> 'LOCKED' AND s.grace_until > now_s, false),
            CASE WHEN s.status = 'past_due' THEN s.grace_until END

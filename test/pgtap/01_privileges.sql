@@ -7,7 +7,7 @@
 BEGIN;
 \ir helpers.psql
 
-SELECT plan(59);
+SELECT plan(60);
 
 -------------------------------------------------------------------------------
 -- RLS is enabled on every table of schema residency (and nothing forces it
@@ -135,12 +135,15 @@ SELECT s || '.' || f FROM unnest(ARRAY['residency', 'residency_api']) AS s,
 
 SELECT set_eq(
     $$SELECT function FROM function_execute WHERE role = 'anon'$$,
-    $$SELECT function FROM user_facing UNION ALL SELECT 'residency.uid()'$$,
-    'anon may execute uid() and the user-facing API only (which then answers 42501)');
+    $$SELECT function FROM user_facing
+      UNION ALL VALUES ('residency.uid()'), ('residency.is_entitlement_level(text)'), ('residency.entitlement_ttl_s()')$$,
+    'anon may execute uid(), the constraints'' functions and the user-facing API only (which then answers 42501)');
 SELECT set_eq(
     $$SELECT function FROM function_execute WHERE role = 'authenticated'$$,
-    $$SELECT function FROM user_facing UNION ALL SELECT 'residency.uid()'$$,
-    'authenticated may execute uid() and the user-facing API only: no worker, billing or scorer function');
+    $$SELECT function FROM user_facing
+      UNION ALL VALUES ('residency.uid()'), ('residency.criterion_text(text)'), ('residency.is_entitlement_level(text)'),
+                       ('residency.entitlement_ttl_s()')$$,
+    'authenticated may execute uid(), the functions of the constraints and of the questions view, and the user-facing API only: no worker, billing or scorer function');
 SELECT set_eq(
     $$SELECT function FROM function_execute WHERE role = 'service_role'$$,
     $$SELECT function FROM user_facing
@@ -150,7 +153,9 @@ SELECT set_eq(
                        ('residency.require_service_role()'), ('residency.require_argument(boolean,text)'),
                        ('residency.cache_subscription(uuid,text)'), ('residency.apply_pack_status(uuid,text)'),
                        ('residency.is_blank(text)'), ('residency.check_evaluation_result(jsonb)'),
-                       ('residency.previous_result(uuid,uuid,text,uuid)')$$,
+                       ('residency.previous_result(uuid,uuid,text,uuid)'), ('residency.insert_evaluation(uuid,jsonb)'),
+                       ('residency.is_entitlement_level(text)'), ('residency.entitlement_ttl_s()'),
+                       ('residency.criterion_text(text)')$$,
     'service_role may execute the user-facing and worker API and the helpers its invoker functions call');
 SELECT is_empty(
     $$SELECT p.oid::regprocedure::text FROM pg_catalog.pg_proc AS p
@@ -214,6 +219,23 @@ FROM (VALUES ('users', 'users_select_own', 'SELECT'), ('users', 'users_update_ow
              ('entitlement_cache', 'entitlement_cache_own', 'SELECT'),
              ('content_admins', 'content_admins_own', 'SELECT'))
      AS x(t, p, c);
+
+-- The write halves of the policies TO authenticated (users_update_own,
+-- content_packs_manage_own, the WITH CHECK of the FOR ALL policies) are kept
+-- for deployments that grant more (src/sql/residency.sql says why); under
+-- the extension's own grants they never apply: authenticated holds no write
+-- privilege on any table such a policy is on, not even on one column.
+SELECT is_empty(
+    $$SELECT p.tablename || ' ' || p.policyname || ' ' || w.privilege
+      FROM pg_catalog.pg_policies AS p
+      CROSS JOIN unnest(ARRAY['INSERT', 'UPDATE', 'DELETE']) AS w(privilege)
+      WHERE p.schemaname = 'residency' AND 'authenticated' = ANY (p.roles)
+        AND (p.cmd = 'ALL' OR p.cmd = w.privilege)
+        AND (pg_catalog.has_table_privilege('authenticated', pg_catalog.format('residency.%I', p.tablename), w.privilege)
+             OR (w.privilege <> 'DELETE'
+                 AND pg_catalog.has_any_column_privilege('authenticated',
+                                                         pg_catalog.format('residency.%I', p.tablename), w.privilege)))$$,
+    'no write half of a policy applies: authenticated has no INSERT, UPDATE or DELETE where one is');
 
 -- every policy that reads the caller's id reads it once per statement
 -- (an InitPlan), never per row: uid() only inside (SELECT residency.uid())

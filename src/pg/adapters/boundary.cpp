@@ -1,5 +1,7 @@
 #include "boundary.hpp"
 
+#include "../../core/api_errors.hpp"
+
 #include <cstring>
 
 namespace residency::pg {
@@ -32,14 +34,29 @@ void set_sqlstate(Failure& f, const char* code) noexcept
     f.sqlstate[5] = '\0';
 }
 
+// Whether the API's functions are on the stack: they set
+// residency.api_errors (defined in module.cpp) for their duration. Read by
+// name, on the error path only; GetConfigOption with missing_ok never raises.
+bool api_errors_on() noexcept
+{
+    const char* value = GetConfigOption("residency.api_errors", true, false);
+    return value != nullptr && std::strcmp(value, "on") == 0;
+}
+
 }  // namespace
 
+// A rule's refusal of a write the API made for its caller is answered with
+// the API's SQLSTATE (and HINT, where the API has one): the one place that
+// maps them is api_answer().
 void record(Failure& f, const Error& e) noexcept
 {
-    set_sqlstate(f, e.sqlstate().c_str());
+    std::optional<ApiAnswer> api;
+    if (e.refusal() != Refusal::none && api_errors_on())
+        api = api_answer(e.refusal());
+    set_sqlstate(f, api ? api->sqlstate.data() : e.sqlstate().c_str());
     f.message = copy_text(e.message(), "residency error (message lost: out of memory)");
     f.detail = copy_text(e.detail(), nullptr);
-    f.hint = copy_text(e.hint(), nullptr);
+    f.hint = api && !api->hint.empty() ? api->hint.data() : copy_text(e.hint(), nullptr);
 }
 
 void record(Failure& f, const char* sqlstate, const char* message) noexcept

@@ -24,6 +24,7 @@ int stripe_tolerance_s = 300;
 bool stripe_livemode = false;
 int stripe_grace_period_s = 7 * 24 * 3600;
 int stripe_max_body_bytes = 256 * 1024;
+bool api_errors = false;
 
 // The core's long loops poll this (src/core/interrupt.hpp). A cancel,
 // statement_timeout or termination sets InterruptPending from a signal
@@ -112,6 +113,14 @@ void _PG_init(void)
                             "Larger bodies are refused with SQLSTATE PT413 before anything else is read.",
                             &stripe_max_body_bytes, 256 * 1024, 1024, 64 * 1024 * 1024, PGC_SUSET, GUC_UNIT_BYTE,
                             nullptr, nullptr, nullptr);
+    // Not a setting for people: the API's functions set it for their own
+    // duration (SET residency.api_errors = on in their definitions), so that
+    // a rule refusing a write made for the API's caller is answered with the
+    // API's SQLSTATE (src/core/api_errors.hpp). Anyone may set it; it changes
+    // which SQLSTATE a refusal carries, never whether a write is refused.
+    DefineCustomBoolVariable("residency.api_errors", "Answer rule refusals with the API's SQLSTATEs.", nullptr,
+                             &api_errors, false, PGC_USERSET, GUC_NO_SHOW_ALL | GUC_NOT_IN_SAMPLE, nullptr, nullptr,
+                             nullptr);
     MarkGUCPrefixReserved("residency");
     residency::set_interrupt_check(&check_postgres_interrupts);
 }

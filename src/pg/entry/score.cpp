@@ -6,6 +6,7 @@
 // each question it has scored), keyed by pack id and checked against the
 // pack's checksum on every call, so a DRAFT whose content changes is
 // compiled again.
+#include "../../core/content_pack.hpp"
 #include "../../core/error.hpp"
 #include "../../core/json_input.hpp"
 #include "../../core/scorer.hpp"
@@ -82,10 +83,7 @@ QuestionSpec question_of(Datum pack_id, Datum question_id)
     LookupResult q = lookup_row("content_pack_questions", "content_pack_questions_pkey", {pack_id, question_id},
                                 {"category", "expected_duration_s", "evaluation_criteria", "kind"});
     if (!q.found)
-        throw Error(sqlstate::not_found, "question not found",
-                    "Content pack " + uuid_text(pack_id) + " has no question \"" +
-                        std::string(text_view(question_id).substr(0, 200)) + "\".",
-                    "Use an id from residency.content_pack_questions of that pack.");
+        throw question_not_found(sqlstate::not_found, "Content pack " + uuid_text(pack_id), text_view(question_id));
     QuestionSpec spec;
     spec.id = std::string(text_view(question_id));
     spec.category = std::string(text_view(q.values[0]));

@@ -1,4 +1,5 @@
 // residency.drill_sessions: rules S1 (BEFORE INSERT) and S2-S3 (BEFORE UPDATE).
+#include "../../core/content_pack.hpp"
 #include "../../core/error.hpp"
 #include "../../core/transitions.hpp"
 #include "../adapters/boundary.hpp"
@@ -66,19 +67,15 @@ Datum insert_session(const TriggerCall& ev)
         throw Error(sqlstate::check_violation, "drill session user does not exist",
                     "There is no residency.users row with id " + uuid_text(user_id) + ".",
                     "Create the user first (with Supabase, sign-up creates it).");
-    if (*level == "LOCKED")
-        throw Error(sqlstate::insufficient_privilege, "user entitlement is LOCKED",
-                    "User " + uuid_text(user_id) + " has entitlement LOCKED and cannot start drills.",
-                    "A BASIC or PRO subscription unlocks drills.");
+    check_drills_allowed(require_entitlement(*level, "entitlement_level"), uuid_text(user_id));
     if (!has_pack)
-        throw Error(sqlstate::check_violation, "no content pack is active",
+        throw Error(Refusal::no_active_pack, sqlstate::check_violation, "no content pack is active",
                     "A drill session needs a question from the ACTIVE content pack, and no pack is ACTIVE.",
                     "Activate a content pack first.");
     if (!has_question)
-        throw Error(sqlstate::check_violation, "question is not in the active content pack",
-                    "The ACTIVE pack " + uuid_text(pack.values[0]) + " (version " + *pack_version +
-                        ") has no question \"" + question.substr(0, 200) + "\".",
-                    "Pick a question id from residency.content_pack_questions of the active pack.");
+        throw question_not_found(
+            sqlstate::check_violation,
+            "The ACTIVE content pack " + uuid_text(pack.values[0]) + " (version " + *pack_version + ")", question);
 
     RowEdit edit;
     Datum pack_datum = pack.values[0];
@@ -120,12 +117,12 @@ bool row_exists(const TriggerCall& ev, Statement& statement, Datum session_id)
 void check_rule_transition(const pg_uuid_t& uuid, Datum id, SessionStatus from, SessionStatus to)
 {
     if (to == SessionStatus::submitted && from != SessionStatus::started && SessionTransition::is(uuid, to))
-        throw Error(sqlstate::check_violation, "drill session is not waiting for a response",
+        throw Error(Refusal::session_state, sqlstate::check_violation, "drill session is not waiting for a response",
                     "Session " + uuid_text(id) + " is " + std::string(to_string(from)) +
                         "; a response can only be added to a STARTED session.",
                     "Each session takes one response; start a new session to answer again.");
     if (to == SessionStatus::completed && from != SessionStatus::processing && SessionTransition::is(uuid, to))
-        throw Error(sqlstate::check_violation, "drill session is not being evaluated",
+        throw Error(Refusal::session_state, sqlstate::check_violation, "drill session is not being evaluated",
                     "Session " + uuid_text(id) + " is " + std::string(to_string(from)) +
                         "; an evaluation can only be stored for a PROCESSING session.",
                     "Move the session to PROCESSING first (claim it), then store its evaluation once.");

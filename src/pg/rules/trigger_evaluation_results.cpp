@@ -80,12 +80,14 @@ void check_row(const Row& row, const LookupResult& response)
 }
 
 Statement mark_completed("UPDATE residency.drill_sessions AS s SET status = 'COMPLETED' "
-                         "WHERE s.id OPERATOR(pg_catalog.=) $1 RETURNING s.user_id",
+                         "WHERE s.id OPERATOR(pg_catalog.=) $1 RETURNING s.user_id, s.processing_time_ms",
                          {UUIDOID});
 
 // E1: the response must be the session's own; the session must exist and be
 // PROCESSING (its trigger checks that), and it moves to COMPLETED. The row's
 // user_id is the session's user: set when left NULL, refused when it differs.
+// A processing_time_ms left NULL is the session's, which rule S3 has just
+// measured from PROCESSING to COMPLETED: the one place it is computed.
 Datum complete_session(const TriggerCall& ev, const Row& row, const LookupResult& owner)
 {
     bool session_null = true, response_null = true;
@@ -107,13 +109,20 @@ Datum complete_session(const TriggerCall& ev, const Row& row, const LookupResult
     SpiConnection spi(ev.owner());
     std::uint64_t moved = spi.execute(mark_completed, {{session}}, false);
     pg_uuid_t session_user{};
-    if (moved == 1)  // the result lives in SPI's memory: copy it out before finish()
+    std::int32_t session_ms = 1;
+    if (moved == 1) {  // the result lives in SPI's memory: copy it out before finish()
         session_user = *DatumGetUUIDP(spi.value(0, 1));
+        if (!spi.is_null(0, 2))
+            session_ms = DatumGetInt32(spi.value(0, 2));
+    }
     spi.finish();
     if (moved != 1)
         throw Error(sqlstate::check_violation, "drill session does not exist",
                     "There is no drill session " + uuid_text(session) + ".", "Evaluate an existing session.");
 
+    RowEdit edit;
+    if (row.is_null("processing_time_ms"))
+        edit.set(row, "processing_time_ms", Int32GetDatum(session_ms));
     bool given_null = true;
     Datum given = row.datum("user_id", given_null);
     if (!given_null) {
@@ -122,12 +131,11 @@ Datum complete_session(const TriggerCall& ev, const Row& row, const LookupResult
                         "user_id is " + uuid_text(given) + " but session " + uuid_text(session) + " belongs to user " +
                             uuid_text(UUIDPGetDatum(&session_user)) + ".",
                         "Leave user_id NULL; it is taken from the session.");
-        return ev.unchanged();
+    } else {
+        auto* user = static_cast<pg_uuid_t*>(palloc(sizeof(pg_uuid_t)));
+        *user = session_user;
+        edit.set(row, "user_id", UUIDPGetDatum(user));
     }
-    auto* user = static_cast<pg_uuid_t*>(palloc(sizeof(pg_uuid_t)));
-    *user = session_user;
-    RowEdit edit;
-    edit.set(row, "user_id", UUIDPGetDatum(user));
     return ev.result(edit.apply(row));
 }
 
