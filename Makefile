@@ -79,7 +79,7 @@ check-stripe-library:
 	@test -f test/stripe/node_modules/stripe/package.json || \
 		{ echo "sql/stripe.sql signs its fixtures with Stripe's Node library: run scripts/setup.sh (npm ci in test/stripe)" >&2; exit 1; }
 
-# Benchmarks (DESIGN.md section 6) on a throwaway cluster; see docs/benchmarks.md.
+# Benchmarks B1-B7 on a throwaway cluster (targets and method: docs/benchmarks.md).
 .PHONY: bench
 bench:
 	scripts/bench.sh

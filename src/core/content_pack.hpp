@@ -18,7 +18,7 @@ namespace residency {
 inline constexpr std::size_t pack_category_count = 7;
 inline constexpr double max_expected_duration_s = 3600;
 
-// How an answer to the question is judged (DESIGN.md section 5): a past
+// How an answer to the question is judged (docs/scoring.md, "Kinds"): a past
 // story (behavioral), a plan (situational) or a case for oneself (motivation).
 enum class QuestionKind { behavioral, situational, motivation };
 

@@ -11,7 +11,8 @@
 
 namespace residency {
 
-// SQLSTATEs the rules and the API answer with (DESIGN.md sections 3 and 4.1).
+// SQLSTATEs the rules and the API answer with (docs/rules.md; the HTTP status
+// each becomes: docs/postgrest.md, "Errors").
 namespace sqlstate {
 inline constexpr std::string_view feature_not_supported = "0A000";
 inline constexpr std::string_view invalid_parameter_value = "22023";

@@ -16,7 +16,7 @@
 namespace residency {
 
 // The 7 evaluation categories, in the order the scorer reports them
-// (DESIGN.md section 5). Their names are fixed.
+// (docs/scoring.md, "The 7 checks"). Their names are fixed: rule E2 checks them.
 inline constexpr std::array<std::string_view, 7> evaluation_categories = {
     "Length", "Pace", "Fillers", "Wording", "Ownership", "Structure", "Substance"};
 

@@ -1,4 +1,4 @@
-// The scoring rubric (DESIGN.md section 5): thresholds, weights, lexicons,
+// The scoring rubric (docs/scoring.md): thresholds, weights, lexicons,
 // note templates, fixes and practice rules, and the answer kind per
 // question category. Everything has a compiled-in default (rubric.cpp,
 // sources in docs/scoring.md) that a content pack's optional "rubric"

@@ -1,4 +1,4 @@
-// The built-in evaluation scorer (DESIGN.md section 5): a deterministic
+// The built-in evaluation scorer (docs/scoring.md): a deterministic
 // rubric over the words of an answer. Same inputs, same output, byte for
 // byte. docs/scoring.md explains every check with worked examples.
 #pragma once

@@ -73,8 +73,8 @@ bool is_pause(char c)
     return c == ',' || c == '.' || c == ';' || c == ':' || c == '?' || c == '!';
 }
 
-// Discourse markers count as fillers only in filler position (DESIGN.md
-// section 5; research/rubric-proposal.md 4.3).
+// Discourse markers count as fillers only in filler position (docs/scoring.md,
+// "Fillers in filler position").
 bool discourse_is_filler(const Words& t, std::size_t first, std::size_t length, bool prev_is_filler,
                          bool next_is_filler)
 {

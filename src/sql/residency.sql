@@ -1,5 +1,6 @@
 -- residency: the data model, its rules, payments and the Supabase
--- integration. DESIGN.md section 2 is the contract for every object here.
+-- integration. docs/data-model.md describes every object here (schemas,
+-- tables, identity, roles, grants, row level security); docs/rules.md the rules.
 -- This is the source of the current version's install script
 -- (residency--$(EXTVERSION).sql, built by the Makefile); a database on an
 -- older version reaches it through the residency--A--B.sql update scripts
@@ -272,7 +273,7 @@ CREATE FUNCTION residency.current_entitlement(user_id uuid) RETURNS text
 COMMENT ON FUNCTION residency.current_entitlement(uuid) IS
     'Entitlement level from residency.entitlement_cache; a missing or expired row is rebuilt from residency.users (rule C1)';
 
--- The built-in scorer (DESIGN.md section 5, docs/scoring.md). Reads the
+-- The built-in scorer (docs/scoring.md). Reads the
 -- pack's rubric and the question; writes nothing. STABLE: a DRAFT pack's
 -- content may change between statements.
 CREATE FUNCTION residency.score(pack_id uuid, question_id text, content text,
@@ -283,13 +284,14 @@ COMMENT ON FUNCTION residency.score(uuid, text, text, numeric, jsonb) IS
     'Scores an answer to a question of a content pack with the built-in rubric: duration_s NULL means typed; previous is an earlier result for the same question';
 
 -------------------------------------------------------------------------------
--- API (DESIGN.md section 4). PostgREST exposes schema residency_api: SECURITY
--- INVOKER wrappers and views. The privileged work is done by the SECURITY
--- DEFINER functions of the same names in schema residency, which re-check
--- the caller (residency.uid(), ownership, entitlement) and pin search_path.
--- Errors (section 4.1): 42501 not signed in / not allowed, PT402 LOCKED,
--- PT404 not found or not the caller's, PT409 wrong state, PT413 too large,
--- 22023 / 22P02 malformed argument, 23505 uniqueness.
+-- API (docs/postgrest.md, "Endpoints"). PostgREST exposes schema
+-- residency_api: SECURITY INVOKER wrappers and views. The privileged work is
+-- done by the SECURITY DEFINER functions of the same names in schema
+-- residency, which re-check the caller (residency.uid(), ownership,
+-- entitlement) and pin search_path. Errors (docs/postgrest.md, "Errors"):
+-- 42501 not signed in / not allowed, PT402 LOCKED, PT404 not found or not the
+-- caller's, PT409 wrong state, PT413 too large, 22023 / 22P02 malformed
+-- argument, 23505 uniqueness.
 -------------------------------------------------------------------------------
 
 -- Rule errors and API errors. A rule refuses a direct table write with its

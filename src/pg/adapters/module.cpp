@@ -1,5 +1,6 @@
-// Module entry: PG_MODULE_MAGIC, the GUCs of DESIGN.md section 3 and of
-// rule P1's cost bounds, and the core's interrupt check.
+// Module entry: PG_MODULE_MAGIC, the GUCs (the input limits of docs/rules.md,
+// "Limits", rule P1's cost bounds, R2's file URLs, the Stripe webhook's
+// settings: docs/operations.md, "Settings"), and the core's interrupt check.
 #include "module.hpp"
 
 #include "../../core/interrupt.hpp"

@@ -1,7 +1,7 @@
 // residency.score(pack_id uuid, question_id text, content text,
 //                 duration_s numeric DEFAULT NULL, previous jsonb DEFAULT NULL) -> jsonb
 //
-// The built-in scorer on a question of a given pack (DESIGN.md section 5).
+// The built-in scorer on a question of a given pack (docs/scoring.md).
 // A backend keeps the pack's compiled rubric (and the phrase automaton of
 // each question it has scored), keyed by pack id and checked against the
 // pack's checksum on every call, so a DRAFT whose content changes is
