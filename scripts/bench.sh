@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmarks of DESIGN.md section 6 (make bench). Runs on its own throwaway
+# The benchmarks of docs/benchmarks.md (make bench). Runs on its own throwaway
 # cluster and prints a Markdown report (also written to bench-results/).
 #
 #   B1  rules cost of a full drill: rules vs identical tables without triggers
@@ -23,8 +23,8 @@
 #
 # CPU time is the backend's own (from /proc/self/stat), which other load on
 # the machine barely changes; wall-clock figures come from pgbench.
-set -euo pipefail
-cd "$(dirname "$0")/.."
+. "$(dirname "$0")/lib.sh"
+cd "$root"
 
 ROUNDS=${BENCH_ROUNDS:-7}
 B1_N=${BENCH_B1_N:-3000}
@@ -33,14 +33,12 @@ PGBENCH_S=${BENCH_PGBENCH_SECONDS:-15}
 
 scripts/setup.sh >/dev/null
 make -s -j"$(nproc)"
-if [ "$(id -u)" -eq 0 ]; then make -s install; else sudo make -s install; fi
+sudo_if_needed make -s install
 make -s worker
 export RESIDENCY_CLUSTER_DIR=${RESIDENCY_CLUSTER_DIR:-/tmp/residency-bench-$$}
-cluster_env=$(scripts/cluster.sh start)  # a failed start stops the script here (set -e)
-eval "$cluster_env"
-trap 'scripts/cluster.sh stop' EXIT
+cluster_start
+trap cluster_stop EXIT
 
-PSQL=(psql -X -q -v ON_ERROR_STOP=1)
 "${PSQL[@]}" -d postgres -c "CREATE DATABASE bench"
 "${PSQL[@]}" -d bench -v pack="$(cat packs/default.json)" -f test/bench/setup.sql
 "${PSQL[@]}" -d bench -c "SELECT bare.cpu_us_per_call('bare.drill_rules', 1000), bare.cpu_us_per_call('bare.drill_bare', 1000)" -c "ANALYZE" >/dev/null

@@ -12,9 +12,8 @@
 #
 # The data is research data: it is read from where it lies, never copied
 # into this repository. Deterministic; well under a minute once built.
-set -euo pipefail
-cd "$(dirname "$0")/.."
-root=$(pwd)
+. "$(dirname "$0")/lib.sh"
+cd "$root"
 
 data=${RESIDENCY_CALIBRATION_DIR:-$root/../shared/calibration/mit-interview}
 for f in answers.tsv ratings.csv pack.json; do
@@ -30,7 +29,6 @@ MSG
     fi
 done
 
-sudo_if_needed() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 scripts/setup.sh >/dev/null
 make -s -j"$(nproc)"
 sudo_if_needed make -s install
@@ -38,12 +36,10 @@ sudo_if_needed make -s install
 export RESIDENCY_CLUSTER_DIR=${RESIDENCY_CALIBRATE_CLUSTER_DIR:-/tmp/residency-calibrate-$$}
 export RESIDENCY_PORT=${RESIDENCY_CALIBRATE_PORT:-54333}
 work=$(mktemp -d)
-cleanup() { scripts/cluster.sh stop; rm -rf "$work"; }
+cleanup() { cluster_stop; rm -rf "$work"; }
 trap cleanup EXIT
-cluster_env=$(scripts/cluster.sh start 2>/dev/null)
-eval "$cluster_env"
+cluster_start 2>/dev/null
 
-sql() { psql -X -q -v ON_ERROR_STOP=1 "$@"; }
 sql -d postgres -c "CREATE DATABASE residency_calibrate"
 export PGDATABASE=residency_calibrate
 sql -f scripts/calibrate.sql

@@ -19,16 +19,13 @@
 #   6. the LOCKED candidate is refused (PT402: PostgREST answers HTTP 402)
 #   7. stops the cluster
 # Every API call runs in its own transaction shaped like PostgREST's: the
-# role and the JWT claims are set with set_config(..., true), then the function
-# is called; STABLE functions and views run READ ONLY, as PostgREST runs them.
+# role and the JWT claims are set locally (as_postgrest, scripts/lib.sh), then
+# the function is called; STABLE functions and views run READ ONLY, as
+# PostgREST runs them.
 # Exits non-zero on any failure. RESIDENCY_DEMO_KEEP=1 leaves the cluster
 # running afterwards (it prints how to connect and how to stop it).
-set -euo pipefail
-cd "$(dirname "$0")/.."
-root=$(pwd)
-
-step() { printf '\n==> %s\n' "$*"; }
-sudo_if_needed() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+. "$(dirname "$0")/lib.sh"
+cd "$root"
 
 step "dependencies (the demo's only: scripts/setup.sh demo)"
 scripts/setup.sh demo
@@ -55,17 +52,14 @@ cleanup() {
         printf '  RESIDENCY_CLUSTER_DIR=%s scripts/cluster.sh stop\n' "$RESIDENCY_CLUSTER_DIR"
         return 0
     fi
-    scripts/cluster.sh stop
+    cluster_stop
     [ "$rc" -eq 0 ] && echo "cluster: stopped and removed"
     return "$rc"
 }
 trap cleanup EXIT
-# (assigned first: a failing start then stops the script; eval "$(...)" would not)
-cluster_env=$(scripts/cluster.sh start)
-eval "$cluster_env"
+cluster_start
 
-# As the database superuser.
-sql() { psql -X -q -At -v ON_ERROR_STOP=1 "$@"; }
+# sql (scripts/lib.sh): as the database superuser.
 
 sql -d postgres -c "CREATE DATABASE residency_demo"
 export PGDATABASE=residency_demo
@@ -88,12 +82,10 @@ api() {
     {
         printf '%s\n' "${API_PRELUDE:-}"
         echo "$begin;"
-        cat <<'SQL'
-SELECT set_config('role', :'role', true), set_config('request.jwt.claims', :'claims', true) \g /dev/null
-SQL
+        as_postgrest "$role" "$claims"
         cat
         echo "COMMIT;"
-    } | sql -v role="$role" -v claims="$claims" "$@"
+    } | sql "$@"
 }
 
 # Fixed ids, so every run prints the same thing.

@@ -18,10 +18,19 @@
 #   as_postgrest ROLE [CLAIMS]
 #                            the SQL PostgREST sends before a request's
 #                            statement, inside its transaction: the role and
-#                            the JWT claims (test/sql/postgrest.psql is the
-#                            same for pg_regress)
+#                            the JWT claims
 #   as_user UUID             as_postgrest for a signed-in user (authenticated,
 #                            sub = UUID)
+#   sql [PSQL OPTIONS...]    PSQL with the options, on the database of -d or
+#                            else $PGDATABASE
+#   cluster_start            starts a throwaway cluster (scripts/cluster.sh
+#                            start: $RESIDENCY_CLUSTER_DIR, $RESIDENCY_PORT)
+#                            and exports its PGHOST, PGPORT, PGUSER,
+#                            RESIDENCY_SERVER_LOG...; dies when it does not start
+#   cluster_stop             stops it and removes its directory (for the
+#                            caller's EXIT trap)
+# The SQL tests have the same PostgREST helper as SQL functions:
+# residency_test.as_postgrest and as_user (test/modules/residency_test).
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -58,3 +67,12 @@ as_postgrest() {  # role [claims json]
     printf "SET LOCAL ROLE %s; SET LOCAL request.jwt.claims = '%s';\n" "$1" "$claims"
 }
 as_user() { as_postgrest authenticated "{\"sub\":\"$1\",\"role\":\"authenticated\"}"; }
+
+sql() { "${PSQL[@]}" "$@"; }
+
+cluster_start() {
+    local env
+    env=$("$root/scripts/cluster.sh" start) || die "the throwaway cluster did not start"
+    eval "$env"
+}
+cluster_stop() { "$root/scripts/cluster.sh" stop; }

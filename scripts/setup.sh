@@ -7,8 +7,9 @@
 #
 #   scripts/setup.sh            build + test dependencies (the tests, make bench)
 #   scripts/setup.sh demo       what the demo needs, and nothing for the tests
-set -euo pipefail
-root=$(cd "$(dirname "$0")/.." && pwd)
+#
+# It runs first on a fresh machine: it and scripts/lib.sh need only bash.
+. "$(dirname "$0")/lib.sh"
 
 # Stripe's library for the webhook fixtures: installed once, as pinned.
 node_modules() {
@@ -71,10 +72,8 @@ if [ ${#missing[@]} -eq 0 ]; then
     exit 0
 fi
 
-sudo=""
-if [ "$(id -u)" -ne 0 ]; then
-    command -v sudo >/dev/null || { echo "setup: missing packages (${missing[*]}) and no sudo" >&2; exit 1; }
-    sudo="sudo"
+if [ "$(id -u)" -ne 0 ] && ! command -v sudo >/dev/null; then
+    die "setup: missing packages (${missing[*]}) and no sudo"
 fi
 export DEBIAN_FRONTEND=noninteractive
 echo "setup: installing ${missing[*]}"
@@ -82,16 +81,16 @@ echo "setup: installing ${missing[*]}"
 # The tests start their own throwaway cluster; do not let the package create
 # and start a default one on port 5432.
 if ! dpkg-query -W -f='${Status}' postgresql-common 2>/dev/null | grep -q "install ok installed"; then
-    $sudo apt-get update -qq
-    $sudo apt-get install -y -qq --no-install-recommends postgresql-common >/dev/null
+    sudo_if_needed apt-get update -qq
+    sudo_if_needed apt-get install -y -qq --no-install-recommends postgresql-common >/dev/null
 fi
 conf=/etc/postgresql-common/createcluster.conf
 if [ -f "$conf" ] && ! grep -q '^create_main_cluster = false' "$conf"; then
-    $sudo sed -i 's/^#\?\s*create_main_cluster.*/create_main_cluster = false/' "$conf"
-    grep -q '^create_main_cluster = false' "$conf" || echo 'create_main_cluster = false' | $sudo tee -a "$conf" >/dev/null
+    sudo_if_needed sed -i 's/^#\?\s*create_main_cluster.*/create_main_cluster = false/' "$conf"
+    grep -q '^create_main_cluster = false' "$conf" || echo 'create_main_cluster = false' | sudo_if_needed tee -a "$conf" >/dev/null
 fi
 
-$sudo apt-get update -qq
-$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+sudo_if_needed apt-get update -qq
+sudo_if_needed apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 node_modules
 echo "setup: done"

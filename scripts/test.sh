@@ -58,10 +58,8 @@ ASAN_OPTIONS=detect_leaks=1:halt_on_error=1 ctest --test-dir build-worker-asan -
 
 step "throwaway cluster"
 export RESIDENCY_CLUSTER_DIR=${RESIDENCY_CLUSTER_DIR:-/tmp/residency-test-$$}
-cluster_env=$(scripts/cluster.sh start)  # a failed start stops the script here (set -e)
-eval "$cluster_env"
-cleanup() { scripts/cluster.sh stop; }
-trap cleanup EXIT
+cluster_start
+trap cluster_stop EXIT
 
 on_failure() {
     echo

@@ -1,18 +1,19 @@
 SET client_min_messages = warning;
 DROP EXTENSION IF EXISTS residency CASCADE;
 CREATE EXTENSION residency;
+CREATE EXTENSION residency_test;  -- as_postgrest(), as_user(): a request as PostgREST makes it
 RESET client_min_messages;
 \set SHOW_CONTEXT never
 
--- residency_api as PostgREST calls it (DESIGN.md sections 2.2, 4 and 4.1).
+-- residency_api as PostgREST calls it (docs/data-model.md; docs/postgrest.md, "Endpoints" and "Errors").
 --
 -- Every request is one transaction, the way PostgREST runs it: BEGIN, the
 -- role and the JWT claims as transaction-local settings, the call, then
 -- COMMIT (ROLLBACK after an error). Functions declared STABLE and GET
 -- requests on views run READ ONLY (PostgREST's access mode). The settings
--- come from psql variables such as :as_basic, e.g.
---   SELECT set_config('role', 'authenticated', true),
---          set_config('request.jwt.claims', '{"sub":"<uuid>","role":"authenticated"}', true)
+-- come from psql variables such as :as_basic, which call the tests' helper
+-- (residency_test.as_postgrest, as_user: test/modules/residency_test):
+-- role authenticated, claims {"sub": "<uuid>", "role": "authenticated"}.
 -- anon has no sub; the evaluation worker and billing use service_role.
 -- Ids made by the extension are random: they are kept in psql variables and
 -- never printed; errors whose DETAIL would show one are printed terse.
@@ -27,16 +28,16 @@ RESET client_min_messages;
 \set u_ghost  '00000000-0000-0000-0000-0000000000b9'
 \set no_such  '00000000-0000-0000-0000-0000000000ff'
 
-\set as_basic   'SELECT set_config(''role'', ''authenticated'', true) AS pgrst_role, set_config(''request.jwt.claims'', ''{"sub":"00000000-0000-0000-0000-0000000000b1","role":"authenticated"}'', true) AS pgrst_claims'
-\set as_other   'SELECT set_config(''role'', ''authenticated'', true) AS pgrst_role, set_config(''request.jwt.claims'', ''{"sub":"00000000-0000-0000-0000-0000000000b2","role":"authenticated"}'', true) AS pgrst_claims'
-\set as_locked  'SELECT set_config(''role'', ''authenticated'', true) AS pgrst_role, set_config(''request.jwt.claims'', ''{"sub":"00000000-0000-0000-0000-0000000000b3","role":"authenticated"}'', true) AS pgrst_claims'
-\set as_author  'SELECT set_config(''role'', ''authenticated'', true) AS pgrst_role, set_config(''request.jwt.claims'', ''{"sub":"00000000-0000-0000-0000-0000000000b4","role":"authenticated"}'', true) AS pgrst_claims'
-\set as_rival   'SELECT set_config(''role'', ''authenticated'', true) AS pgrst_role, set_config(''request.jwt.claims'', ''{"sub":"00000000-0000-0000-0000-0000000000b5","role":"authenticated"}'', true) AS pgrst_claims'
-\set as_lapsed  'SELECT set_config(''role'', ''authenticated'', true) AS pgrst_role, set_config(''request.jwt.claims'', ''{"sub":"00000000-0000-0000-0000-0000000000b6","role":"authenticated"}'', true) AS pgrst_claims'
-\set as_editor  'SELECT set_config(''role'', ''authenticated'', true) AS pgrst_role, set_config(''request.jwt.claims'', ''{"sub":"00000000-0000-0000-0000-0000000000b7","role":"authenticated"}'', true) AS pgrst_claims'
-\set as_ghost   'SELECT set_config(''role'', ''authenticated'', true) AS pgrst_role, set_config(''request.jwt.claims'', ''{"sub":"00000000-0000-0000-0000-0000000000b9","role":"authenticated"}'', true) AS pgrst_claims'
-\set as_anon    'SELECT set_config(''role'', ''anon'', true) AS pgrst_role, set_config(''request.jwt.claims'', ''{"role":"anon"}'', true) AS pgrst_claims'
-\set as_service 'SELECT set_config(''role'', ''service_role'', true) AS pgrst_role, set_config(''request.jwt.claims'', ''{"role":"service_role"}'', true) AS pgrst_claims'
+\set as_basic   'SELECT residency_test.as_user(''00000000-0000-0000-0000-0000000000b1'')'
+\set as_other   'SELECT residency_test.as_user(''00000000-0000-0000-0000-0000000000b2'')'
+\set as_locked  'SELECT residency_test.as_user(''00000000-0000-0000-0000-0000000000b3'')'
+\set as_author  'SELECT residency_test.as_user(''00000000-0000-0000-0000-0000000000b4'')'
+\set as_rival   'SELECT residency_test.as_user(''00000000-0000-0000-0000-0000000000b5'')'
+\set as_lapsed  'SELECT residency_test.as_user(''00000000-0000-0000-0000-0000000000b6'')'
+\set as_editor  'SELECT residency_test.as_user(''00000000-0000-0000-0000-0000000000b7'')'
+\set as_ghost   'SELECT residency_test.as_user(''00000000-0000-0000-0000-0000000000b9'')'
+\set as_anon    'SELECT residency_test.as_postgrest(''anon'')'
+\set as_service 'SELECT residency_test.as_postgrest(''service_role'')'
 -- the request settings of a signed-in user
 \echo :as_basic
 
@@ -443,7 +444,7 @@ SELECT status FROM residency_api.start_drill(question_id => 'conf-disagree-atten
 ROLLBACK;
 -- a JWT with an empty sub is not signed in either
 BEGIN;
-SELECT set_config('role', 'authenticated', true) AS pgrst_role, set_config('request.jwt.claims', '{"sub":"","role":"authenticated"}', true) AS pgrst_claims \gset
+SELECT residency_test.as_postgrest('authenticated', '{"sub":"","role":"authenticated"}') \gset
 SELECT status FROM residency_api.start_drill(question_id => 'conf-disagree-attending');
 \echo :SQLSTATE
 ROLLBACK;
@@ -1149,7 +1150,7 @@ SELECT count(*) AS sessions, count(q.id) AS with_question FROM residency.drill_s
 LEFT JOIN residency.content_pack_questions AS q ON q.content_pack_id = s.content_pack_id AND q.id = s.question_id;
 
 -------------------------------------------------------------------------------
--- The shape of the API (DESIGN.md section 4): SECURITY INVOKER wrappers, no
+-- The shape of the API (docs/postgrest.md, "Endpoints"): SECURITY INVOKER wrappers, no
 -- overloads, writers VOLATILE and readers STABLE, snake_case arguments;
 -- user-facing functions for authenticated (anon reaches them and gets
 -- 42501), the worker's for service_role only, nothing for PUBLIC

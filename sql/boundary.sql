@@ -8,7 +8,7 @@ CREATE EXTENSION residency_test;
 RESET client_min_messages;
 \set SHOW_CONTEXT never
 
--- The C++/Postgres error boundary (DESIGN.md section 1), seen through the
+-- The C++/Postgres error boundary (docs/architecture.md), seen through the
 -- superuser-only diagnostics residency_test.boundary(mode) and
 -- residency_test.destructor_runs(). They run residency's own boundary,
 -- SPI and Datum code (src/pg), compiled into the test module.

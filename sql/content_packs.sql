@@ -5,7 +5,7 @@ RESET client_min_messages;
 \set SHOW_CONTEXT never
 
 -- residency.content_packs and residency.content_pack_questions: rules P1-P7
--- (DESIGN.md sections 2.1 and 3).
+-- (docs/data-model.md, docs/rules.md).
 
 \set pro '00000000-0000-0000-0000-0000000000a1'
 INSERT INTO residency.users (id, email) VALUES (:'pro', 'author@example.org');

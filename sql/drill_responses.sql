@@ -4,7 +4,7 @@ CREATE EXTENSION residency;
 RESET client_min_messages;
 \set SHOW_CONTEXT never
 
--- residency.drill_responses: rules R1-R3 (DESIGN.md sections 2.1 and 3).
+-- residency.drill_responses: rules R1-R3 (docs/data-model.md, docs/rules.md).
 -- A BASIC user, an ACTIVE pack with question q1, and STARTED sessions
 -- ...0100 (used by every refused insert) and ...0101 to ...0130.
 

@@ -4,7 +4,7 @@ CREATE EXTENSION residency;
 RESET client_min_messages;
 \set SHOW_CONTEXT never
 
--- residency.drill_sessions: rules S1-S3 (DESIGN.md sections 2.1 and 3).
+-- residency.drill_sessions: rules S1-S3 (docs/data-model.md, docs/rules.md).
 -- Users at each level; a pack with questions q1..q3 (DRAFT for now).
 
 INSERT INTO residency.users (id, email) VALUES

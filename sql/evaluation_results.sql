@@ -4,7 +4,7 @@ CREATE EXTENSION residency;
 RESET client_min_messages;
 \set SHOW_CONTEXT never
 
--- residency.evaluation_results: rules E1-E3 (DESIGN.md sections 2.1 and 3).
+-- residency.evaluation_results: rules E1-E3 (docs/data-model.md, docs/rules.md).
 -- A BASIC user, an ACTIVE pack, sessions ...201 to ...210 answered by
 -- responses ...301 to ...310 and PROCESSING; session ...211 answered by
 -- ...311 and SUBMITTED; session ...212 STARTED.

@@ -4,7 +4,7 @@ CREATE EXTENSION residency;
 RESET client_min_messages;
 \set SHOW_CONTEXT never
 
--- Input limits (DESIGN.md section 3): the GUCs residency.max_pack_bytes,
+-- Input limits (docs/rules.md): the GUCs residency.max_pack_bytes,
 -- residency.max_json_depth and residency.max_answer_chars; over a limit the
 -- answer is SQLSTATE PT413 (PostgREST: HTTP 413).
 

@@ -1,12 +1,13 @@
 SET client_min_messages = warning;
 DROP EXTENSION IF EXISTS residency CASCADE;
 CREATE EXTENSION residency;
+CREATE EXTENSION residency_test;  -- as_postgrest(), as_user(): a request as PostgREST makes it
 RESET client_min_messages;
 
 -- Lints on our own schemas (residency, residency_api) in the style of
 -- Supabase's database linter (splinter): each query prints the objects that
--- break the rule, so an empty result means the lint passes. DESIGN.md
--- sections 2.2 and 4 are the rules.
+-- break the rule, so an empty result means the lint passes.
+-- docs/data-model.md and docs/postgrest.md are the rules.
 
 -- auth_rls_initplan (Supabase lint 0003): a policy that reads the caller's
 -- id wraps it in a sub-select, (SELECT residency.uid()), so it runs once per
@@ -24,7 +25,7 @@ FROM pg_policies
 WHERE schemaname = 'residency'
   AND coalesce(qual, '') || coalesce(with_check, '') ~* '\(\s*SELECT\s+((residency|auth)\.)?uid\(\)';
 
--- unindexed_foreign_keys (Supabase lint 0001), and DESIGN.md 2.1: the
+-- unindexed_foreign_keys (Supabase lint 0001), and docs/data-model.md: the
 -- leading column of every foreign key, and every column a policy filters
 -- on (read from the policy's dependencies, sub-selects included), is the
 -- leading column of a (non-partial) btree index.
@@ -54,7 +55,7 @@ GROUP BY 1, 2
 ORDER BY 1, 2;
 
 -- No SECURITY DEFINER function in the exposed schema: the API runs as the
--- caller; privileged work is done in schema residency (DESIGN.md section 4).
+-- caller; privileged work is done in schema residency (docs/postgrest.md).
 SELECT p.oid::regprocedure AS security_definer_api_function
 FROM pg_proc AS p
 WHERE p.pronamespace = 'residency_api'::regnamespace AND p.prosecdef
@@ -112,7 +113,7 @@ WHERE c.relnamespace = 'residency_api'::regnamespace AND c.relkind = 'v'
                   WHERE o ~* '^security_invoker=(true|on|yes|1)$')
 ORDER BY 1::text;
 
--- DESIGN.md 2.2: EXECUTE is revoked from PUBLIC on every function of both
+-- docs/data-model.md: EXECUTE is revoked from PUBLIC on every function of both
 -- schemas (a NULL proacl means the default, EXECUTE for PUBLIC).
 SELECT p.oid::regprocedure AS executable_by_public
 FROM pg_proc AS p
@@ -121,7 +122,7 @@ WHERE p.pronamespace IN ('residency'::regnamespace, 'residency_api'::regnamespac
 ORDER BY 1::text;
 
 -------------------------------------------------------------------------------
--- B5 (DESIGN.md section 6), the plan only: one user's last 20 evaluations,
+-- B5 (docs/benchmarks.md), the plan only: one user's last 20 evaluations,
 -- read through RLS, must use the indexes and read uid() once (an InitPlan).
 -- 200 users x 50 completed drills = 10,000 evaluations, written as the
 -- superuser through the tables so that every rule holds: session ->
@@ -178,9 +179,7 @@ BEGIN
 END
 $$;
 BEGIN;
-SELECT set_config('request.jwt.claims', json_build_object('sub', id, 'role', 'authenticated')::text, true) <> '' AS signed_in
-FROM residency.users WHERE email = 'user7@example.org';
-SELECT set_config('role', 'authenticated', true) AS role;
+SELECT residency_test.as_user(id) FROM residency.users WHERE email = 'user7@example.org';
 CREATE TEMP TABLE b5_plan AS
 SELECT ordinality AS n, line
 FROM pg_temp.plan_of('SELECT * FROM residency_api.my_evaluations ORDER BY created_at DESC LIMIT 20')

@@ -1,10 +1,11 @@
 SET client_min_messages = warning;
 DROP EXTENSION IF EXISTS residency CASCADE;
 CREATE EXTENSION residency;
+CREATE EXTENSION residency_test;  -- as_postgrest(), as_user(): a request as PostgREST makes it
 RESET client_min_messages;
 \set SHOW_CONTEXT never
 
--- The objects of DESIGN.md section 2: schemas, tables, row level security,
+-- The objects of docs/data-model.md: schemas, tables, row level security,
 -- grants, dump registration and residency.uid().
 
 -------------------------------------------------------------------------------
@@ -39,7 +40,7 @@ SELECT count(*) AS foreign_keys_of_users FROM pg_constraint
 WHERE conrelid = 'residency.users'::regclass AND contype = 'f';
 
 -------------------------------------------------------------------------------
--- Constraints of DESIGN.md section 2.1
+-- Constraints (docs/data-model.md)
 -------------------------------------------------------------------------------
 SELECT conrelid::regclass AS table_name, conname, pg_get_constraintdef(oid) AS definition
 FROM pg_constraint
@@ -196,8 +197,7 @@ INSERT INTO residency.drill_responses (session_id, content) VALUES
     ('00000000-0000-0000-0000-0000000000e1', 'Answer of user one.'),
     ('00000000-0000-0000-0000-0000000000e2', 'Answer of user two.');
 BEGIN;
-SELECT set_config('request.jwt.claims', '{"sub":"00000000-0000-0000-0000-0000000000a1","role":"authenticated"}', true) IS NOT NULL AS signed_in;
-SET LOCAL ROLE authenticated;
+SELECT residency_test.as_user('00000000-0000-0000-0000-0000000000a1');
 -- user one sees their own user row, cache row, session and response, and every pack and question
 SELECT (SELECT count(*) FROM residency.users) AS users,
        (SELECT count(*) FROM residency.entitlement_cache) AS cache_rows,

@@ -1,4 +1,4 @@
--- residency.score(): the built-in scorer through SQL (DESIGN.md section 5).
+-- residency.score(): the built-in scorer through SQL (docs/scoring.md).
 SET client_min_messages = warning;
 DROP EXTENSION IF EXISTS residency CASCADE;
 CREATE EXTENSION residency;

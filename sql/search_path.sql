@@ -1,11 +1,12 @@
 SET client_min_messages = warning;
 DROP EXTENSION IF EXISTS residency CASCADE;
 CREATE EXTENSION residency;
+CREATE EXTENSION residency_test;  -- as_postgrest(), as_user(): a request as PostgREST makes it
 RESET client_min_messages;
 \set SHOW_CONTEXT never
 
 -- Nothing a caller puts on its own search_path runs as another role
--- (DESIGN.md section 2.2; docs/architecture.md, "Names in privileged code").
+-- (docs/data-model.md; docs/architecture.md, "Names in privileged code").
 --
 -- The caller is a login role that can reach the API, as PostgREST's
 -- authenticator can (docs/postgrest.md). Before it calls anything it plants:
@@ -25,14 +26,19 @@ RESET client_min_messages;
 
 CREATE ROLE residency_attacker LOGIN NOINHERIT;
 GRANT anon, authenticated, service_role TO residency_attacker;
+-- the caller becomes a PostgREST role through the tests' helper, as PostgREST's
+-- login role does (a plain function: it runs as the caller)
+GRANT USAGE ON SCHEMA residency_test TO residency_attacker;
+GRANT EXECUTE ON FUNCTION residency_test.as_postgrest(text, jsonb, jsonb, boolean),
+                          residency_test.as_user(uuid, boolean) TO residency_attacker;
 CREATE SCHEMA attacker AUTHORIZATION residency_attacker;
 
 \set u_basic  '00000000-0000-0000-0000-00000000a0b1'
 \set u_author '00000000-0000-0000-0000-00000000a0b4'
 \set u_gone   '00000000-0000-0000-0000-00000000a0b7'
-\set as_basic   'SELECT set_config(''role'', ''authenticated'', true) AS r, set_config(''request.jwt.claims'', ''{"sub":"00000000-0000-0000-0000-00000000a0b1","role":"authenticated"}'', true) AS c'
-\set as_author  'SELECT set_config(''role'', ''authenticated'', true) AS r, set_config(''request.jwt.claims'', ''{"sub":"00000000-0000-0000-0000-00000000a0b4","role":"authenticated"}'', true) AS c'
-\set as_service 'SELECT set_config(''role'', ''service_role'', true) AS r, set_config(''request.jwt.claims'', ''{"role":"service_role"}'', true) AS c'
+\set as_basic   'SELECT residency_test.as_user(''00000000-0000-0000-0000-00000000a0b1'')'
+\set as_author  'SELECT residency_test.as_user(''00000000-0000-0000-0000-00000000a0b4'')'
+\set as_service 'SELECT residency_test.as_postgrest(''service_role'')'
 \set pack `cat packs/default.json`
 \set small '{"version": "1.0.0", "metadata": {"title": "Small", "description": "D", "categories": ["A", "B", "C", "D", "E", "F", "G"]}, "questions": [{"id": "q1", "category": "A", "prompt": "Why?", "expected_duration_s": 90, "evaluation_criteria": ["motivation"]}]}'
 \set answer 'When our attending and I disagreed about discharging a patient, I asked to talk after rounds. I explained the lab trend I had seen, and we agreed to repeat the test. It came back worse, so we kept her two more days. I learned to raise concerns early and with data.'

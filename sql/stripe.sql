@@ -1,6 +1,7 @@
 SET client_min_messages = warning;
 DROP EXTENSION IF EXISTS residency CASCADE;
 CREATE EXTENSION residency;
+CREATE EXTENSION residency_test;  -- as_postgrest(), as_user(): a request as PostgREST makes it
 RESET client_min_messages;
 \set SHOW_CONTEXT never
 
@@ -28,12 +29,9 @@ DECLARE
     f record;
 BEGIN
     SELECT * INTO STRICT f FROM stripe_fixture AS x WHERE x.name = fixture;
-    PERFORM set_config('request.headers',
-                       json_build_object('content-type', 'application/json', 'user-agent',
-                                         'Stripe/1.0 (+https://stripe.com/docs/webhooks)',
-                                         'stripe-signature', f.header)::text, true);
-    PERFORM set_config('request.jwt.claims', '{"role":"anon"}', true);
-    PERFORM set_config('role', 'anon', true);
+    PERFORM residency_test.as_postgrest('anon', headers => jsonb_build_object(
+        'content-type', 'application/json', 'user-agent', 'Stripe/1.0 (+https://stripe.com/docs/webhooks)',
+        'stripe-signature', f.header));
     RETURN residency_api.stripe_webhook(f.body::json);
 END
 $$;
@@ -183,8 +181,7 @@ SELECT pg_temp.deliver('alice_past_due');
 SELECT pg_temp.deliver('alice_payment_failed');
 SELECT * FROM levels WHERE name = 'alice';
 BEGIN READ ONLY;
-SELECT set_config('role', 'authenticated', true),
-       set_config('request.jwt.claims', '{"sub":"00000000-0000-0000-0000-00000000c001","role":"authenticated"}', true) \gset
+SELECT residency_test.as_user('00000000-0000-0000-0000-00000000c001') \gset
 SELECT entitlement_level, subscription_status, current_period_end > extract(epoch FROM now()) AS period_ahead,
        cancel_at_period_end, in_grace_period,
        grace_until - extract(epoch FROM now())::bigint BETWEEN 6 * 86400 AND 7 * 86400 AS grace_about_7_days
@@ -197,8 +194,7 @@ SELECT * FROM levels WHERE name = 'alice';
 SELECT pg_temp.deliver('alice_deleted');
 SELECT * FROM levels WHERE name = 'alice';
 BEGIN READ ONLY;
-SELECT set_config('role', 'authenticated', true),
-       set_config('request.jwt.claims', '{"sub":"00000000-0000-0000-0000-00000000c001","role":"authenticated"}', true) \gset
+SELECT residency_test.as_user('00000000-0000-0000-0000-00000000c001') \gset
 SELECT entitlement_level, subscription_status, cancel_at_period_end, in_grace_period, grace_until
 FROM residency_api.my_entitlement();
 COMMIT;
@@ -235,8 +231,7 @@ SELECT pg_temp.deliver('erin_past_due');
 SELECT * FROM levels WHERE name = 'erin';
 UPDATE residency.stripe_subscriptions SET grace_until = extract(epoch FROM now())::bigint - 1 WHERE id = 'sub_erin';
 BEGIN;
-SELECT set_config('role', 'authenticated', true),
-       set_config('request.jwt.claims', '{"sub":"00000000-0000-0000-0000-00000000c005","role":"authenticated"}', true) \gset
+SELECT residency_test.as_user('00000000-0000-0000-0000-00000000c005') \gset
 SELECT residency_api.stripe_expire_grace();
 ROLLBACK;
 BEGIN;

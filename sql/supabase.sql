@@ -4,7 +4,7 @@ CREATE EXTENSION residency;
 RESET client_min_messages;
 \set SHOW_CONTEXT never
 
--- A Supabase-shaped database (DESIGN.md section 2.2): when auth.users exists
+-- A Supabase-shaped database (docs/data-model.md): when auth.users exists
 -- at install time, residency.users references it, follows its inserts and
 -- deletes, and is back-filled with the users who signed up before.
 
@@ -13,6 +13,8 @@ SET client_min_messages = warning;
 DROP DATABASE IF EXISTS residency_supabase;
 RESET client_min_messages;
 CREATE DATABASE residency_supabase;
+-- back to the regression database afterwards, whatever its name (--dbname)
+\set regress_db :DBNAME
 \c residency_supabase
 \set SHOW_CONTEXT never
 
@@ -112,5 +114,5 @@ SELECT (SELECT count(*) FROM residency.users WHERE id = '00000000-0000-0000-0000
 DELETE FROM auth.users WHERE id = '00000000-0000-0000-0000-0000000000a1';
 \echo :SQLSTATE
 
-\c contrib_regression
+\c :regress_db
 DROP DATABASE residency_supabase;

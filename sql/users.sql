@@ -1,11 +1,12 @@
 SET client_min_messages = warning;
 DROP EXTENSION IF EXISTS residency CASCADE;
 CREATE EXTENSION residency;
+CREATE EXTENSION residency_test;  -- as_postgrest(), as_user(): a request as PostgREST makes it
 RESET client_min_messages;
 \set SHOW_CONTEXT never
 
 -- residency.users: rules U1-U4, the case-insensitive unique e-mail, and the
--- entitlement cache C1 (DESIGN.md sections 2.1 and 3).
+-- entitlement cache C1 (docs/data-model.md, docs/rules.md).
 
 -------------------------------------------------------------------------------
 -- U1: the e-mail address
@@ -187,8 +188,7 @@ DROP VIEW cache_state;
 -------------------------------------------------------------------------------
 -- authenticated has no UPDATE grant at all by design
 BEGIN;
-SELECT set_config('request.jwt.claims', '{"sub":"00000000-0000-0000-0000-0000000000a2","role":"authenticated"}', true) IS NOT NULL AS signed_in;
-SET LOCAL ROLE authenticated;
+SELECT residency_test.as_user('00000000-0000-0000-0000-0000000000a2');
 UPDATE residency.users SET last_login_at = now() WHERE id = '00000000-0000-0000-0000-0000000000a2';
 \echo :SQLSTATE
 ROLLBACK;
@@ -196,8 +196,7 @@ ROLLBACK;
 -- with UPDATE granted (inside the transaction only), the trigger still holds
 BEGIN;
 GRANT UPDATE ON residency.users TO authenticated;
-SELECT set_config('request.jwt.claims', '{"sub":"00000000-0000-0000-0000-0000000000a2","role":"authenticated"}', true) IS NOT NULL AS signed_in;
-SET LOCAL ROLE authenticated;
+SELECT residency_test.as_user('00000000-0000-0000-0000-0000000000a2');
 -- U3: authenticated may update a column of its own row that is not entitlement
 UPDATE residency.users SET last_login_at = now() WHERE id = '00000000-0000-0000-0000-0000000000a2';
 SELECT last_login_at IS NOT NULL AS logged_in FROM residency.users;
@@ -219,8 +218,7 @@ ROLLBACK;
 BEGIN;
 GRANT INSERT ON residency.users TO authenticated;
 CREATE POLICY users_insert_tmp ON residency.users FOR INSERT TO authenticated WITH CHECK (true);
-SELECT set_config('request.jwt.claims', '{"sub":"00000000-0000-0000-0000-0000000000c1","role":"authenticated"}', true) IS NOT NULL AS signed_in;
-SET LOCAL ROLE authenticated;
+SELECT residency_test.as_user('00000000-0000-0000-0000-0000000000c1');
 SAVEPOINT s;
 -- U3: authenticated inserting a PRO user is refused
 INSERT INTO residency.users (id, email, entitlement_level)
@@ -259,8 +257,7 @@ ROLLBACK;
 BEGIN;
 CREATE ROLE residency_test_client NOLOGIN IN ROLE authenticated;
 GRANT UPDATE ON residency.users TO authenticated;
-SELECT set_config('request.jwt.claims', '{"sub":"00000000-0000-0000-0000-0000000000a2","role":"authenticated"}', true) IS NOT NULL AS signed_in;
-SET LOCAL ROLE residency_test_client;
+SELECT residency_test.as_postgrest('residency_test_client', '{"sub":"00000000-0000-0000-0000-0000000000a2","role":"authenticated"}');
 UPDATE residency.users SET entitlement_level = 'BASIC' WHERE id = '00000000-0000-0000-0000-0000000000a2';
 \echo :SQLSTATE
 ROLLBACK;

@@ -26,8 +26,7 @@
 # line: answer_s runs rtf_median rtf_worst recognition_rtf_median cpu_rtf
 # latency_p50_s latency_p95_s n_answers answers_per_minute; the details go
 # to stderr.
-set -euo pipefail
-root=$(cd "$(dirname "$0")/../.." && pwd)
+. "$(dirname "$0")/../../scripts/lib.sh"
 e2e=$root/test/worker/e2e
 bin=${BENCH_B7_WORKER:-$root/${WORKER_BUILD:-build-worker}/residency-worker}
 RUNS=${BENCH_B7_RUNS:-10}
@@ -50,13 +49,13 @@ cleanup() {
 trap cleanup EXIT
 say() { echo "b7: $*" >&2; }
 
-PSQL=(psql -X -q -v ON_ERROR_STOP=1 -At)
-sql() { "${PSQL[@]}" -d "$db" "$@"; }
+sql() { "${PSQL[@]}" -d "$db" "$@"; }  # lib.sh's sql, on the benchmark's database
 PGOPTIONS="-c client_min_messages=warning" "${PSQL[@]}" -d postgres \
     -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "DROP ROLE IF EXISTS $login" -c "CREATE DATABASE $db"
 AUTHOR=b7000000-0000-4000-8000-000000000000
 CANDIDATE=b7000000-0000-4000-8000-000000000001
-sql -v pack64="$(base64 -w0 "$root/packs/default.json")" -v author="$AUTHOR" -v candidates="$CANDIDATE" -f "$e2e/setup.sql"
+sql -v pack64="$(base64 -w0 "$root/packs/default.json")" -v author="$AUTHOR" -v candidates="$CANDIDATE" \
+    -v as_author="$(as_user "$AUTHOR")" -v as_service="$(as_postgrest service_role)" -f "$e2e/setup.sql"
 "${PSQL[@]}" -d postgres -c "CREATE ROLE $login LOGIN" -c "GRANT service_role TO $login" \
     -c "ALTER DATABASE $db SET residency.allow_file_audio_urls = on"
 worker_env=(PGHOST="${PGHOST:-}" PGPORT="${PGPORT:-5432}" PGUSER="$login" PGDATABASE="$db")
@@ -66,10 +65,9 @@ answer_s=$(python3 "$e2e/audio.py" duration "$work/answer.wav")
 
 # file:// when rule R2 takes it, else served over http://127.0.0.1
 url="file://$work/answer.wav"
-if ! sql -v sub="$CANDIDATE" -v url="$url" >/dev/null 2>&1 <<'SQL'; then
+if ! sql -v url="$url" >/dev/null 2>&1 <<SQL; then
 BEGIN;
-SELECT set_config('role', 'authenticated', true),
-       set_config('request.jwt.claims', json_build_object('sub', :'sub', 'role', 'authenticated')::text, true) \g /dev/null
+$(as_user "$CANDIDATE")
 SELECT id AS sid FROM residency_api.start_drill('conf-nurse-conflict') \gset
 SELECT count(*) FROM residency_api.submit_response(session_id => :'sid', audio_url => :'url', audio_duration_s => 1);
 ROLLBACK;
@@ -87,7 +85,7 @@ submit() {
     local i
     for ((i = 0; i < $1; i++)); do
         cat "$root/test/worker/e2e/submit_recording.sql"
-    done | sql -v sub="$CANDIDATE" -v url="$url" -v duration="$answer_s"
+    done | sql -v as_candidate="$(as_user "$CANDIDATE")" -v url="$url" -v duration="$answer_s"
 }
 pending() { sql -c "SELECT count(*) FROM residency.drill_sessions WHERE status IN ('SUBMITTED', 'PROCESSING')"; }
 wait_done() {  # SECONDS: until nothing is pending

@@ -1,4 +1,4 @@
-// B2 in-process (DESIGN.md section 6): the built-in scorer on generated
+// B2 in-process (docs/benchmarks.md): the built-in scorer on generated
 // 300-word answers, one core. Run by scripts/bench.sh; by hand:
 //   cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release -DRESIDENCY_BENCH=ON
 //   cmake --build build-bench --target residency_bench && build-bench/residency_bench

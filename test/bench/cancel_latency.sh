@@ -5,9 +5,10 @@
 # database "cancel" (test/bench/cancel_setup.sql). Prints one line per
 # workload: name, its full duration, then the worst and median latency of
 # statement_timeout (100 ms) and of pg_cancel_backend() (sent 60 ms in), in ms.
-set -euo pipefail
-cd "$(dirname "$0")/../.."
+. "$(dirname "$0")/../../scripts/lib.sh"
+cd "$root"
 RUNS=${CANCEL_RUNS:-5}
+# not lib.sh's PSQL: the cancelled statements fail on purpose, and \timing is read
 PSQL=(psql -X -q -d cancel)
 
 declare -A WORK=(

@@ -11,12 +11,11 @@
 #   2. pre-data, then data-only with --disable-triggers, then post-data.
 #
 # Needs PGHOST/PGPORT/PGUSER of a superuser (scripts/cluster.sh env).
-set -euo pipefail
-here=$(cd "$(dirname "$0")" && pwd)
+. "$(dirname "$0")/../../scripts/lib.sh"
+here=$root/test/dump
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-PSQL=(psql -X -q -v ON_ERROR_STOP=1 -At)
 src=residency_dump_src
 dst=residency_dump_dst
 dst2=residency_dump_sections
@@ -67,30 +66,19 @@ done
 echo "  rule triggers enabled in both restored databases"
 
 # ... and every rule fires again on the restored database.
-expect_error() {  # sqlstate description sql
-    local out
-    if out=$("${PSQL[@]}" -d $dst -c "\\set VERBOSITY sqlstate" -c "$3" 2>&1); then
-        echo "FAIL: $2: accepted" >&2
-        fail=1
-    elif ! grep -q "$1" <<<"$out"; then
-        echo "FAIL: $2: expected $1, got: $out" >&2
-        fail=1
-    else
-        echo "  rule holds after restore: $2 ($1)"
-    fi
-}
-expect_error 22023 "U1 e-mail" "INSERT INTO residency.users (email) VALUES ('no-at-sign')"
-expect_error 23514 "U2 LOCKED -> PRO" "UPDATE residency.users SET entitlement_level = 'PRO' WHERE email = 'user12@example.org'"
-expect_error 22023 "P1 content" "INSERT INTO residency.content_packs (version, name, content, uploaded_by) VALUES ('9.0.0', 'bad', '{}', '00000000-0000-0000-0000-000000000010')"
-expect_error 23514 "P4 content frozen" "UPDATE residency.content_packs SET content = jsonb_set(content, '{metadata,title}', '\"changed\"') WHERE status = 'ARCHIVED'"
-expect_error 23514 "P4 ARCHIVED -> DRAFT" "UPDATE residency.content_packs SET status = 'DRAFT' WHERE status = 'ARCHIVED'"
-expect_error 23514 "P6 delete active" "DELETE FROM residency.content_packs WHERE status = 'ACTIVE'"
-expect_error 23514 "P7 questions mirror" "DELETE FROM residency.content_pack_questions AS q WHERE NOT EXISTS
+echo "  every rule holds after restore:"
+expect_error $dst 22023 "U1 e-mail" "INSERT INTO residency.users (email) VALUES ('no-at-sign')"
+expect_error $dst 23514 "U2 LOCKED -> PRO" "UPDATE residency.users SET entitlement_level = 'PRO' WHERE email = 'user12@example.org'"
+expect_error $dst 22023 "P1 content" "INSERT INTO residency.content_packs (version, name, content, uploaded_by) VALUES ('9.0.0', 'bad', '{}', '00000000-0000-0000-0000-000000000010')"
+expect_error $dst 23514 "P4 content frozen" "UPDATE residency.content_packs SET content = jsonb_set(content, '{metadata,title}', '\"changed\"') WHERE status = 'ARCHIVED'"
+expect_error $dst 23514 "P4 ARCHIVED -> DRAFT" "UPDATE residency.content_packs SET status = 'DRAFT' WHERE status = 'ARCHIVED'"
+expect_error $dst 23514 "P6 delete active" "DELETE FROM residency.content_packs WHERE status = 'ACTIVE'"
+expect_error $dst 23514 "P7 questions mirror" "DELETE FROM residency.content_pack_questions AS q WHERE NOT EXISTS
     (SELECT 1 FROM residency.drill_sessions AS s WHERE s.content_pack_id = q.content_pack_id AND s.question_id = q.id)"
-expect_error 42501 "S1 LOCKED user" "INSERT INTO residency.drill_sessions (user_id, question_id) VALUES ('00000000-0000-0000-0000-000000000012', 'q1')"
-expect_error 23514 "S2 COMPLETED -> STARTED" "UPDATE residency.drill_sessions SET status = 'STARTED' WHERE status = 'COMPLETED'"
-expect_error 23514 "R1 response to a finished session" "INSERT INTO residency.drill_responses (session_id, content) SELECT id, 'late' FROM residency.drill_sessions WHERE status = 'COMPLETED' LIMIT 1"
-expect_error 23514 "E2 six categories" "UPDATE residency.evaluation_results SET categories = categories - 0"
+expect_error $dst 42501 "S1 LOCKED user" "INSERT INTO residency.drill_sessions (user_id, question_id) VALUES ('00000000-0000-0000-0000-000000000012', 'q1')"
+expect_error $dst 23514 "S2 COMPLETED -> STARTED" "UPDATE residency.drill_sessions SET status = 'STARTED' WHERE status = 'COMPLETED'"
+expect_error $dst 23514 "R1 response to a finished session" "INSERT INTO residency.drill_responses (session_id, content) SELECT id, 'late' FROM residency.drill_sessions WHERE status = 'COMPLETED' LIMIT 1"
+expect_error $dst 23514 "E2 six categories" "UPDATE residency.evaluation_results SET categories = categories - 0"
 
 # ... and a new drill still goes through, moving its session as it should.
 "${PSQL[@]}" -d $dst >"$work/drill.txt" <<'SQL'

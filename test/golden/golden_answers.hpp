@@ -1,6 +1,6 @@
 // Hand-written answers to questions of the bundled pack (packs/default.json),
 // as residency applicants actually speak or type them, with the verdicts the
-// rubric (DESIGN.md section 5, research/rubric-proposal.md) gives each of
+// rubric (docs/scoring.md, research/rubric-proposal.md) gives each of
 // the 7 checks and the overall band. They document the rubric: read one
 // answer and its comment to see what a check rewards.
 //

@@ -1,4 +1,4 @@
-// The shape of every result (DESIGN.md section 5 and rules E2/E3), "what
+// The shape of every result (docs/scoring.md, and rules E2/E3 of docs/rules.md), "what
 // improved" against an earlier attempt, and determinism.
 #include "golden_answers.hpp"
 

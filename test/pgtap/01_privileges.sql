@@ -1,4 +1,4 @@
--- The privileges and policies themselves (DESIGN.md section 2.2), read from
+-- The privileges and policies themselves (docs/data-model.md), read from
 -- the catalogs. The behavioural tests (02-04) show what each role can do;
 -- these pin the exact grant and policy lists, so that ANY added grant
 -- (table, column, function, schema, to a role or to PUBLIC) or any policy

@@ -1,4 +1,4 @@
--- The table matrix (DESIGN.md section 2.2): roles anon, authenticated owner,
+-- The table matrix (docs/data-model.md): roles anon, authenticated owner,
 -- authenticated stranger and service_role x every table of schema residency
 -- x SELECT / INSERT / UPDATE / DELETE, run as PostgREST runs a request.
 --

@@ -1,4 +1,4 @@
--- Every function of residency_api (DESIGN.md section 4) for each role, run
+-- Every function of residency_api (docs/postgrest.md, "Endpoints") for each role, run
 -- as PostgREST runs a request.
 --
 --   anon                  42501 everywhere (user-facing: "not signed in";

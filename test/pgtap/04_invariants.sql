@@ -1,4 +1,4 @@
--- The product's security invariants (DESIGN.md section 2.2), each a test:
+-- The product's security invariants (docs/data-model.md), each a test:
 --   I1 a user can never see another user's drill
 --   I2 ... never change another user's drill
 --   I3 ... never grade another user's drill

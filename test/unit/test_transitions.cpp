@@ -1,6 +1,6 @@
 // The three status machines (src/core/transitions.hpp): entitlement (U2),
 // content-pack status (P4) and drill-session status (S2). Every from x to
-// pair is tried; exactly the allowed set of DESIGN.md section 3 passes, and
+// pair is tried; exactly the allowed set of docs/rules.md passes, and
 // every other pair is 23514 with a HINT listing the allowed transitions.
 #include "transitions.hpp"
 

@@ -22,16 +22,14 @@
 # installed scripts differ from the repository's. Needs PGHOST/PGPORT/PGUSER
 # of a superuser (scripts/cluster.sh env). Its databases are named upg_*;
 # they are dropped before, and after a run that passed.
-set -euo pipefail
-here=$(cd "$(dirname "$0")" && pwd)
-root=$(cd "$here/../.." && pwd)
+. "$(dirname "$0")/../../scripts/lib.sh"
+here=$root/test/upgrade
 work=$(mktemp -d)
 # keep the dumps of a failed run for a look
 # shellcheck disable=SC2154  # rc is assigned inside the trap
 trap 'rc=$?; if [ $rc -eq 0 ]; then rm -rf "$work"; else echo "upgrade: files kept in $work" >&2; fi' EXIT
 
 from=1.0
-PSQL=(psql -X -q -v ON_ERROR_STOP=1 -At)
 old=upg_old
 new=upg_new
 old_sb=upg_old_supabase
@@ -202,27 +200,15 @@ else
 fi
 
 # ---- the rules, firing ------------------------------------------------------
-expect_error() {  # sqlstate description sql
-    local out
-    if out=$("${PSQL[@]}" -d $old -c "\\set VERBOSITY sqlstate" -c "$3" 2>&1); then
-        failed "$2: accepted after the update"
-    elif ! grep -q "$1" <<<"$out"; then
-        failed "$2: expected $1, got: $out"
-    else
-        echo "  rule holds after the update: $2 ($1)"
-    fi
-}
-expect_error 22023 "U1 e-mail" "INSERT INTO residency.users (email) VALUES ('no-at-sign')"
-expect_error 23514 "U2 LOCKED -> PRO" "UPDATE residency.users SET entitlement_level = 'PRO' WHERE email = 'user12@example.org'"
-expect_error 23514 "P6 delete active" "DELETE FROM residency.content_packs WHERE status = 'ACTIVE'"
-expect_error 23514 "S2 COMPLETED -> STARTED" "UPDATE residency.drill_sessions SET status = 'STARTED' WHERE status = 'COMPLETED'"
-expect_error 23514 "R1 response to a finished session" "INSERT INTO residency.drill_responses (session_id, content) SELECT id, 'late' FROM residency.drill_sessions WHERE status = 'COMPLETED' LIMIT 1"
+echo "  every rule holds after the update:"
+expect_error $old 22023 "U1 e-mail" "INSERT INTO residency.users (email) VALUES ('no-at-sign')"
+expect_error $old 23514 "U2 LOCKED -> PRO" "UPDATE residency.users SET entitlement_level = 'PRO' WHERE email = 'user12@example.org'"
+expect_error $old 23514 "P6 delete active" "DELETE FROM residency.content_packs WHERE status = 'ACTIVE'"
+expect_error $old 23514 "S2 COMPLETED -> STARTED" "UPDATE residency.drill_sessions SET status = 'STARTED' WHERE status = 'COMPLETED'"
+expect_error $old 23514 "R1 response to a finished session" "INSERT INTO residency.drill_responses (session_id, content) SELECT id, 'late' FROM residency.drill_sessions WHERE status = 'COMPLETED' LIMIT 1"
 
 # ---- the cache and the new API on rows of 1.0 ---------------------------------
-as_user() {  # uuid: PostgREST's settings for a signed-in user, in the transaction
-    echo "SELECT set_config('request.jwt.claims', '{\"sub\":\"$1\",\"role\":\"authenticated\"}', true) IS NULL;
-          SET LOCAL ROLE authenticated;"
-}
+# as_user (scripts/lib.sh): PostgREST's settings for a signed-in user, in the transaction
 "${PSQL[@]}" -d $old >"$work/api.txt" <<SQL
 -- a new drill: STARTED -> SUBMITTED -> PROCESSING
 INSERT INTO residency.drill_sessions (id, user_id, question_id)

@@ -50,9 +50,8 @@
 # the logs and audio of a failed run are kept (the path is printed).
 # Needs PGHOST/PGPORT/PGUSER of a superuser, espeak-ng, python3,
 # pocketsphinx-testdata. About 2-4 minutes on 2 cores.
-set -euo pipefail
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-root=$(cd "$here/../../.." && pwd)
+. "$(dirname "$0")/../../../scripts/lib.sh"
+here=$root/test/worker/e2e
 db=${WORKER_E2E_DB:-worker_e2e}
 login=${WORKER_E2E_ROLE:-residency_worker_e2e}
 [[ $db =~ ^[a-z_][a-z0-9_]*$ && $login =~ ^[a-z_][a-z0-9_]*$ ]] || { echo "run.sh: bad name: $db / $login" >&2; exit 2; }
@@ -101,8 +100,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-PSQL=(psql -X -q -v ON_ERROR_STOP=1 -At)
-sql() { "${PSQL[@]}" -d "$db" "$@"; }
+sql() { "${PSQL[@]}" -d "$db" "$@"; }  # lib.sh's sql, on the test's database
 py() { python3 "$here/check.py" "$@"; }
 get() { python3 "$here/check.py" get "$1" "$2"; }
 is_true() { python3 "$here/check.py" true "$1"; }
@@ -118,17 +116,18 @@ record() {
 }
 verdict() { if "$@"; then echo ok; else echo fail; fi; }  # verdict COMMAND... -> ok|fail
 
-step() { printf '\n==> worker e2e: %s (%d s)\n' "$*" $((SECONDS - started_at)); }
+stage() { step "worker e2e: $* ($((SECONDS - started_at)) s)"; }
 
 # ---- database, users, the worker's role ------------------------------------
-step "database $db, role $login, worker $bin (sanitizers: $sanitized)"
+stage "database $db, role $login, worker $bin (sanitizers: $sanitized)"
 PGOPTIONS="-c client_min_messages=warning" "${PSQL[@]}" -d postgres \
     -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "DROP ROLE IF EXISTS $login" -c "CREATE DATABASE $db"
 AUTHOR=a0000000-0000-4000-8000-00000000e2e0
 CANDIDATE=a0000000-0000-4000-8000-00000000e2e1
 CANDIDATE2=a0000000-0000-4000-8000-00000000e2e2
 sql -v pack64="$(base64 -w0 "$root/packs/default.json")" -v author="$AUTHOR" \
-    -v candidates="$CANDIDATE,$CANDIDATE2" -f "$here/setup.sql"
+    -v candidates="$CANDIDATE,$CANDIDATE2" -v as_author="$(as_user "$AUTHOR")" \
+    -v as_service="$(as_postgrest service_role)" -f "$here/setup.sql"
 # file:// audio URLs, which rule R2 accepts where residency.allow_file_audio_urls
 # is on (the probe below says whether this server's R2 does)
 "${PSQL[@]}" -d postgres -c "ALTER DATABASE $db SET residency.allow_file_audio_urls = on"
@@ -138,7 +137,7 @@ sql -v pack64="$(base64 -w0 "$root/packs/default.json")" -v author="$AUTHOR" \
 # submit URL DURATION_S [CANDIDATE]: start_drill, then submit_response with the
 # recording, two requests as PostgREST runs them; prints the session id
 submit() {
-    sql -v sub="${3:-$CANDIDATE}" -v url="$1" -v duration="$2" <"$here/submit_recording.sql"
+    sql -v as_candidate="$(as_user "${3:-$CANDIDATE}")" -v url="$1" -v duration="$2" <"$here/submit_recording.sql"
 }
 
 # state SID: the session and its evaluation as one JSON object
@@ -235,10 +234,9 @@ pids+=($!)
 for _ in $(seq 50); do [ -s "$work/files.port" ] && break; sleep 0.1; done
 files_port=$(cat "$work/files.port")
 probe_ok=no
-if sql -v sub="$CANDIDATE" >/dev/null 2>&1 <<'SQL'; then probe_ok=yes; fi
+if sql >/dev/null 2>&1 <<SQL; then probe_ok=yes; fi
 BEGIN;
-SELECT set_config('role', 'authenticated', true),
-       set_config('request.jwt.claims', json_build_object('sub', :'sub', 'role', 'authenticated')::text, true) \g /dev/null
+$(as_user "$CANDIDATE")
 SELECT id AS sid FROM residency_api.start_drill('conf-nurse-conflict') \gset
 SELECT count(*) FROM residency_api.submit_response(session_id => :'sid', audio_url => 'file:///tmp/probe.wav', audio_duration_s => 1);
 ROLLBACK;
@@ -261,7 +259,7 @@ speak() {
 }
 
 # ---- synth: known answers, synthesized --------------------------------------
-step "synthesized answers (espeak-ng)"
+stage "synthesized answers (espeak-ng)"
 declare -A sid_of=()
 for spec in "nurse 130" "mistake 190"; do
     read -r name rate <<<"$spec"
@@ -299,10 +297,9 @@ for spec in "nurse 130" "mistake 190"; do
         "$(verdict is_true "$(get "$w" wer) < 0.65")"
 done
 # the candidate reads the transcript through the API (my_evaluations)
-api_read=$(sql -v sub="$CANDIDATE" -v sid="${sid_of[nurse]}" <<'SQL'
+api_read=$(sql -v sid="${sid_of[nurse]}" <<SQL
 BEGIN READ ONLY;
-SELECT set_config('role', 'authenticated', true),
-       set_config('request.jwt.claims', json_build_object('sub', :'sub', 'role', 'authenticated')::text, true) \g /dev/null
+$(as_user "$CANDIDATE")
 SELECT coalesce(details -> 'speech' ->> 'recognizer', '') || ' / ' || left(details -> 'speech' ->> 'transcript', 40)
 FROM residency_api.my_evaluations WHERE session_id = :'sid';
 COMMIT;
@@ -312,7 +309,7 @@ record "synth: details.speech through my_evaluations (candidate)" "recognizer / 
     "$(verdict [ -n "${api_read#' / '}" ])"
 
 # ---- real: PocketSphinx's test recordings -----------------------------------
-step "real speech (pocketsphinx-testdata)"
+stage "real speech (pocketsphinx-testdata)"
 declare -A ref_of=()
 real_ids=()
 while read -r line; do
@@ -345,7 +342,7 @@ record "real: word error rate, all clips" "reported" \
     "$(python3 -c "print(round($errors / $ref_words, 3))") ($errors errors in $ref_words words)" info
 
 # ---- failures ---------------------------------------------------------------
-step "failures"
+stage "failures"
 closed_port=$(python3 -c "import socket; s = socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1]); s.close()")
 head -c 65536 /dev/urandom >"$audio/random.m4a"
 : >"$audio/empty.wav"
@@ -393,7 +390,7 @@ for name in "${fail_cases[@]}"; do
 done
 
 # ---- sigkill: a worker killed mid-job ---------------------------------------
-step "SIGKILL mid-job, then fail_stale_processing"
+stage "SIGKILL mid-job, then fail_stale_processing"
 aud concat "$audio/long.wav" "$audio/nurse-130.wav" "$audio/nurse-130.wav"
 kill_sid=$(submit "$(url_of "$audio/long.wav")" "$(aud duration "$audio/long.wav")")
 start_bg killed -- --once
@@ -420,7 +417,7 @@ else
 fi
 
 # ---- two workers, one queue -------------------------------------------------
-step "two workers on one queue"
+stage "two workers on one queue"
 speak short 170
 two_sids=()
 for i in 1 2 3 4 5 6; do  # two candidates, alternately
@@ -454,7 +451,7 @@ failed_lines=$( (py log-sessions "$work/two_a.log" failed; py log-sessions "$wor
 record "two: failed events" "0" "$failed_lines" "$(verdict [ "$failed_lines" = 0 ])"
 
 # ---- http: an OpenAI-compatible recognizer ----------------------------------
-step "--recognizer http (fake OpenAI-compatible server)"
+stage "--recognizer http (fake OpenAI-compatible server)"
 http_text=$(cat "$here/answers/short.txt")
 python3 "$here/servers.py" stt "$work/stt.port" "$work/stt-requests.jsonl" "$http_text" "$(aud duration "$audio/short-170.wav")" &
 pids+=($!)
@@ -490,7 +487,7 @@ v=fail
 record "http: the endpoint answers 404" "FAILED: recognizer: ..." "$(get "$s" status): $(get "$s" reason)" "$v"
 
 # ---- notify: the NOTIFY wakes a waiting worker -------------------------------
-step "NOTIFY residency_evaluation wakes a worker (polling every 60 s)"
+stage "NOTIFY residency_evaluation wakes a worker (polling every 60 s)"
 record "notify: queue empty before" "0" "$(queue_count)" "$(verdict [ "$(queue_count)" = 0 ])"
 # the interval as its variable: this case is about the notification (the
 # flags are checked against --help above)
@@ -527,7 +524,7 @@ record "notify: SIGTERM during a job" 'the job COMPLETED, exit 0, "event":"stop"
     "$(get "$s" status)$([ -n "$(get "$s" reason)" ] && echo ": $(get "$s" reason)"), exit $rc, $(py log-has "$work/notify.log" stop && echo 'stop logged' || echo 'no stop line')" "$v"
 
 # ---- everything ---------------------------------------------------------------
-step "logs and queue"
+stage "logs and queue"
 bad=$(for f in "$work"/*.log; do py log-bad "$f" | sed "s|^|$(basename "$f"): |"; done | head -n 3)
 record "logs: every stderr line a JSON object with \"event\"" "yes" "${bad:-yes}" "$(verdict [ -z "$bad" ])"
 events=$(cat "$work"/*.log | python3 -c "

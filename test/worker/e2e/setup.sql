@@ -1,9 +1,11 @@
 -- The evaluation worker's end-to-end test (run.sh) and benchmark B7: the
 -- extension, a PRO author who uploads the bundled pack, its activation by
 -- service_role, and BASIC candidates; every step through the API as PostgREST
--- calls it (role and JWT claims set locally in the request's transaction).
+-- calls it (role and JWT claims set locally in the request's transaction:
+-- as_author and as_service, from scripts/lib.sh's as_user and as_postgrest).
 --   psql -v pack64=<packs/default.json, base64> -v author=<uuid>
---        -v candidates=<uuid,uuid,...> -f setup.sql
+--        -v candidates=<uuid,uuid,...> -v as_author="$(as_user <uuid>)"
+--        -v as_service="$(as_postgrest service_role)" -f setup.sql
 \set ON_ERROR_STOP 1
 SET client_min_messages = error;  -- the first CREATE EXTENSION in a cluster announces the roles it creates
 CREATE EXTENSION residency;
@@ -16,7 +18,7 @@ FROM unnest(string_to_array(:'author' || ',' || :'candidates', ',')) AS u;
 
 -- billing (service_role): the author PRO, the candidates BASIC
 BEGIN;
-SELECT set_config('role', 'service_role', true), set_config('request.jwt.claims', '{"role":"service_role"}', true) \g /dev/null
+:as_service
 SELECT count(*) FROM residency_api.set_entitlement(:'author', 'BASIC') \g /dev/null
 SELECT count(*) FROM residency_api.set_entitlement(:'author', 'PRO') \g /dev/null
 SELECT count(residency_api.set_entitlement(u::uuid, 'BASIC'))
@@ -25,14 +27,13 @@ COMMIT;
 
 -- the author uploads the bundled pack
 BEGIN;
-SELECT set_config('role', 'authenticated', true),
-       set_config('request.jwt.claims', json_build_object('sub', :'author', 'role', 'authenticated')::text, true) \g /dev/null
+:as_author
 SELECT id AS pack_id FROM residency_api.upload_content_pack(:'pack') \gset
 COMMIT;
 
 -- an operator activates it
 BEGIN;
-SELECT set_config('role', 'service_role', true), set_config('request.jwt.claims', '{"role":"service_role"}', true) \g /dev/null
+:as_service
 SELECT status FROM residency_api.activate_content_pack(:'pack_id') \g /dev/null
 COMMIT;
 
