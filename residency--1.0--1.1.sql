@@ -685,13 +685,15 @@ COMMENT ON FUNCTION residency.purge_expired_entitlement_cache() IS
 -- another one. Each command first becomes service_role, as the evaluation
 -- worker does: a member of service_role inherits its privileges but not its
 -- BYPASSRLS, and fail_stale_processing, which runs as its caller, would
--- see no session through the row level security policies.
+-- see no session through the row level security policies. The interval is
+-- written in ISO 8601 whatever the caller's IntervalStyle: read back the
+-- same in every style.
 CREATE FUNCTION residency.maintenance_jobs(fail_stale_schedule text DEFAULT '*/5 * * * *',
                                            stale_after interval DEFAULT '15 minutes',
                                            purge_cache_schedule text DEFAULT '17 * * * *',
                                            expire_grace_schedule text DEFAULT '*/10 * * * *')
 RETURNS TABLE (job_name text, schedule text, command text)
-LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp SET IntervalStyle = iso_8601 AS $$
     SELECT pg_catalog.format('residency:%s:%s', pg_catalog.current_database(), j.job), j.schedule, j.command
     FROM (VALUES (1, 'fail_stale_processing', fail_stale_schedule,
                   pg_catalog.format('SET ROLE service_role; SELECT residency.fail_stale_processing(%L::interval)',
@@ -766,7 +768,7 @@ BEGIN
     END IF;
     IF stale_after IS NULL OR stale_after <= interval '0' THEN
         RAISE EXCEPTION 'invalid stale_after' USING ERRCODE = '22023',
-            DETAIL = pg_catalog.format('stale_after is %s; it must be positive.', stale_after);
+            DETAIL = pg_catalog.format('stale_after is %s; it must be positive.', coalesce(stale_after::text, 'NULL'));
     END IF;
     PERFORM residency.require_pg_cron();
     FOR job IN

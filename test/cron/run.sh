@@ -20,7 +20,10 @@
 #      others still PROCESSING; expired cache rows gone, fresh ones kept, in
 #      both databases; the user whose grace ended LOCKED;
 #   5. a NULL schedule unschedules one job, unschedule_maintenance the rest;
-#   6. without the pg_cron extension, both functions answer 55000.
+#   6. without the pg_cron extension, both functions answer 55000;
+#   7. the systemd units of contrib/systemd, for machines without pg_cron,
+#      run the same functions and pass systemd-analyze verify (skipped,
+#      saying so, where systemd-analyze is missing).
 #
 #   test/cron/run.sh            (needs residency installed, and pg_cron:
 #                                postgresql-15-cron, scripts/setup.sh)
@@ -119,7 +122,7 @@ first=$(as_admin "SELECT job_name, schedule, command, jobid
 echo "$first"
 check "three jobs scheduled" 3 "$(wc -l <<<"$first")"
 check "the jobs and their commands" \
-"residency:$cron_db:fail_stale_processing|$every|SET ROLE service_role; SELECT residency.fail_stale_processing('00:30:00'::interval)
+"residency:$cron_db:fail_stale_processing|$every|SET ROLE service_role; SELECT residency.fail_stale_processing('PT30M'::interval)
 residency:$cron_db:purge_expired_entitlement_cache|$every|SET ROLE service_role; SELECT residency.purge_expired_entitlement_cache()
 residency:$cron_db:stripe_expire_grace|$every|SET ROLE service_role; SELECT residency.stripe_expire_grace()" \
     "$(cut -d'|' -f1-3 <<<"$first")"
@@ -204,6 +207,24 @@ step "without the pg_cron extension"
 q "$cron_db" "DROP EXTENSION pg_cron"
 expect_error "$cron_db" 55000 "schedule_maintenance without pg_cron" "SELECT * FROM residency.schedule_maintenance()"
 expect_error "$cron_db" 55000 "unschedule_maintenance without pg_cron" "SELECT * FROM residency.unschedule_maintenance()"
+
+step "without pg_cron: the systemd units (contrib/systemd) parse and run the same functions"
+for fn in fail_stale_processing purge_expired_entitlement_cache stripe_expire_grace; do
+    check "residency-upkeep.service runs residency.$fn" 1 \
+        "$(grep -c "^ExecStart=.*SET ROLE service_role.*SELECT residency\.$fn(" contrib/systemd/residency-upkeep.service)"
+done
+if command -v systemd-analyze >/dev/null; then
+    # a unit systemd refuses exits non-zero; a setting it ignores only warns
+    if verify=$(cd contrib/systemd && systemd-analyze verify ./residency-upkeep.service ./residency-upkeep.timer 2>&1) &&
+        [ -z "$verify" ]; then
+        echo "  ok: systemd-analyze verify residency-upkeep.service residency-upkeep.timer"
+    else
+        printf 'FAIL: systemd-analyze verify:\n%s\n' "$verify" >&2
+        fail=1
+    fi
+else
+    echo "  skipped: systemd-analyze is not installed (the units are not verified)"
+fi
 
 if [ "$fail" -ne 0 ]; then
     echo "---- server log (last 50 lines)"
