@@ -13,6 +13,8 @@ SET client_min_messages = warning;
 DROP DATABASE IF EXISTS residency_supabase;
 RESET client_min_messages;
 CREATE DATABASE residency_supabase;
+-- back to the regression database afterwards, whatever its name (--dbname)
+\set regress_db :DBNAME
 \c residency_supabase
 \set SHOW_CONTEXT never
 
@@ -112,5 +114,5 @@ SELECT (SELECT count(*) FROM residency.users WHERE id = '00000000-0000-0000-0000
 DELETE FROM auth.users WHERE id = '00000000-0000-0000-0000-0000000000a1';
 \echo :SQLSTATE
 
-\c contrib_regression
+\c :regress_db
 DROP DATABASE residency_supabase;
