@@ -9,6 +9,12 @@
 # unprivileged OS user "residency" (created when missing). Clients connect
 # over a Unix socket in the cluster's directory, trust authentication,
 # database user postgres.
+#
+#   RESIDENCY_CLUSTER_DIR    where the cluster lives (default /tmp/residency-cluster)
+#   RESIDENCY_PORT           its port (default 54329)
+#   RESIDENCY_CLUSTER_CONF   more postgresql.conf lines, appended after the
+#                            defaults below (a later line wins), e.g.
+#                            "shared_preload_libraries = 'pg_cron'"; none by default
 . "$(dirname "$0")/lib.sh"
 
 PGBIN=${PGBIN:-$(pg_config --bindir 2>/dev/null || echo /usr/lib/postgresql/15/bin)}
@@ -52,6 +58,9 @@ full_page_writes = off
 log_min_messages = warning
 log_line_prefix = '%m [%p] %e '
 CONF
+    if [ -n "${RESIDENCY_CLUSTER_CONF:-}" ]; then
+        printf '# RESIDENCY_CLUSTER_CONF\n%s\n' "$RESIDENCY_CLUSTER_CONF" >>"$DATA/postgresql.conf"
+    fi
     as_owner "$PGBIN/pg_ctl" -D "$DATA" -l "$LOG" -w -t 60 start >/dev/null
     echo "cluster: started on socket $SOCK port $PORT (log $LOG)" >&2
 }

@@ -41,6 +41,9 @@ test_packages=(
     clang libclang-rt-dev clang-format
     # real speech for the worker's end-to-end test
     pocketsphinx-testdata
+    # the scheduled upkeep under pg_cron (test/cron), and the PL/pgSQL lint
+    # (test/lint/plpgsql_check.sh, which needs pg_cron too)
+    postgresql-15-cron postgresql-15-plpgsql-check
 )
 
 profile=${1:-test}

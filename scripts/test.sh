@@ -8,10 +8,13 @@
 #      (CTest), then each libFuzzer target (scorer, content pack, Stripe
 #      webhook) for a short smoke run
 #   4. starts a throwaway cluster (scripts/cluster.sh) and runs
-#      pg_regress and the isolation specs (make installcheck),
-#      the pgTAP security matrix, the contract check, the dump/restore test,
-#      the upgrade from 1.0 (test/upgrade: ALTER EXTENSION UPDATE against a
-#      fresh install, schema and data), the evaluation worker end to end
+#      plpgsql_check over every PL/pgSQL function (test/lint, in a cluster of
+#      its own that preloads pg_cron), pg_regress and the isolation specs
+#      (make installcheck), the pgTAP security matrix, the contract check,
+#      the dump/restore test, the upgrade from 1.0 (test/upgrade: ALTER
+#      EXTENSION UPDATE against a fresh install, schema and data), the
+#      scheduled upkeep under pg_cron (test/cron, in a cluster of its own
+#      that preloads pg_cron), the evaluation worker end to end
 #      (test/worker/e2e: recordings through the queue, its ASan/UBSan build,
 #      built with the release build beforehand and its unit tests run)
 #   5. checks the server log: no backend may have died from a signal
@@ -74,6 +77,9 @@ on_failure() {
     exit 1
 }
 
+step "plpgsql_check: every PL/pgSQL function, every warning class (its own cluster, with pg_cron)"
+test/lint/plpgsql_check.sh || on_failure "plpgsql_check"
+
 step "pg_regress and isolation specs"
 make -s installcheck || on_failure "make installcheck"
 
@@ -97,6 +103,9 @@ test/dump/dump_restore.sh || on_failure "dump/restore"
 
 step "upgrade from 1.0"
 test/upgrade/upgrade.sh || on_failure "upgrade from 1.0"
+
+step "scheduled upkeep under pg_cron (its own cluster)"
+test/cron/run.sh || on_failure "scheduled upkeep under pg_cron"
 
 step "evaluation worker end to end"
 test/worker/e2e/run.sh || on_failure "evaluation worker end to end"

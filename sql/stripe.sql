@@ -274,6 +274,22 @@ SELECT residency.current_entitlement(:'c_bob');
 SELECT cached, cached_subscription FROM levels WHERE name = 'bob';
 
 -------------------------------------------------------------------------------
+-- A checkout for a customer already linked to another user links nothing
+-- (stripe_link_checkout, called as the webhook calls it)
+-------------------------------------------------------------------------------
+BEGIN;
+INSERT INTO residency.users (id, email, stripe_customer_id)
+VALUES ('00000000-0000-0000-0000-00000000c0a1', 'first-payer@example.org', 'cus_shared');
+INSERT INTO residency.users (id, email) VALUES ('00000000-0000-0000-0000-00000000c0a2', 'second-payer@example.org');
+SELECT outcome, reason, user_id, customer_id
+FROM residency.stripe_link_checkout(
+    '{"data": {"object": {"client_reference_id": "00000000-0000-0000-0000-00000000c0a2", "customer": "cus_shared"}}}',
+    604800);
+SELECT id, stripe_customer_id FROM residency.users
+WHERE id IN ('00000000-0000-0000-0000-00000000c0a1', '00000000-0000-0000-0000-00000000c0a2') ORDER BY id;
+ROLLBACK;
+
+-------------------------------------------------------------------------------
 -- Who may see what: the secrets and the event log are not anon's or a user's
 -------------------------------------------------------------------------------
 BEGIN;

@@ -1442,7 +1442,6 @@ DECLARE
     obj jsonb := payload #> '{data,object}';
     ref text := coalesce(obj ->> 'client_reference_id', obj #>> '{metadata,user_id}');
     linked_to text;
-    other uuid;
     pending record;
     applied record;
     replayed integer := 0;
@@ -1470,7 +1469,7 @@ BEGIN
         reason := pg_catalog.format('user %s is linked to another customer (%s)', user_id, linked_to);
         RETURN;
     END IF;
-    SELECT u.id INTO other FROM residency.users AS u WHERE u.stripe_customer_id = customer_id AND u.id <> user_id;
+    PERFORM FROM residency.users AS u WHERE u.stripe_customer_id = customer_id AND u.id <> user_id;
     IF FOUND THEN
         reason := pg_catalog.format('customer %s is linked to another user', customer_id);
         RETURN;
@@ -1733,6 +1732,184 @@ COMMENT ON FUNCTION residency.notify_evaluation_worker() IS
     'AFTER INSERT trigger on drill_responses: NOTIFY residency_evaluation (empty payload) for a recorded answer';
 CREATE TRIGGER notify_evaluation_worker AFTER INSERT ON residency.drill_responses
     FOR EACH ROW WHEN (NEW.audio_url IS NOT NULL) EXECUTE FUNCTION residency.notify_evaluation_worker();
+
+-------------------------------------------------------------------------------
+-- Scheduled upkeep (docs/operations.md, "Scheduled upkeep"): three jobs to
+-- run on a schedule, and their scheduling with pg_cron where it is
+-- installed. residency does not depend on pg_cron: cron's objects are named
+-- only in dynamic SQL, when a scheduling function is called.
+-------------------------------------------------------------------------------
+
+-- Drops the expired rows of the entitlement cache and returns how many. A
+-- read rebuilds a missing row from users exactly as it rebuilds an expired
+-- one (rule C1), so no reader sees a difference: this only keeps the table
+-- from growing with users who do not come back. A row rebuilt meanwhile is
+-- fresh again when the DELETE rechecks it, and is kept. A definer (the
+-- cache is written by the rules only: service_role may not delete from it)
+-- that only service_role may execute, and that deletes expired rows only.
+CREATE FUNCTION residency.purge_expired_entitlement_cache() RETURNS integer
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    purged integer;
+BEGIN
+    DELETE FROM residency.entitlement_cache AS c
+    WHERE c.expires_at <= extract(epoch FROM pg_catalog.clock_timestamp())::bigint;
+    GET DIAGNOSTICS purged = ROW_COUNT;
+    RETURN purged;
+END
+$$;
+COMMENT ON FUNCTION residency.purge_expired_entitlement_cache() IS
+    'Upkeep (service_role): deletes the expired rows of entitlement_cache, which reads rebuild on demand (rule C1); returns how many';
+
+-- The upkeep jobs of this database: a job name that names the database (a
+-- pg_cron job name is unique per role across the cluster's databases), the
+-- schedule (cron syntax; NULL: not scheduled) and the command. What
+-- schedule_maintenance schedules, and what to schedule with
+-- cron.schedule_in_database from the database that holds pg_cron when it is
+-- another one. Each command first becomes service_role, as the evaluation
+-- worker does: a member of service_role inherits its privileges but not its
+-- BYPASSRLS, and fail_stale_processing, which runs as its caller, would
+-- see no session through the row level security policies. The interval is
+-- written in ISO 8601 whatever the caller's IntervalStyle: read back the
+-- same in every style.
+CREATE FUNCTION residency.maintenance_jobs(fail_stale_schedule text DEFAULT '*/5 * * * *',
+                                           stale_after interval DEFAULT '15 minutes',
+                                           purge_cache_schedule text DEFAULT '17 * * * *',
+                                           expire_grace_schedule text DEFAULT '*/10 * * * *')
+RETURNS TABLE (job_name text, schedule text, command text)
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp SET IntervalStyle = iso_8601 AS $$
+    SELECT pg_catalog.format('residency:%s:%s', pg_catalog.current_database(), j.job), j.schedule, j.command
+    FROM (VALUES (1, 'fail_stale_processing', fail_stale_schedule,
+                  pg_catalog.format('SET ROLE service_role; SELECT residency.fail_stale_processing(%L::interval)',
+                                    stale_after)),
+                 (2, 'purge_expired_entitlement_cache', purge_cache_schedule,
+                  'SET ROLE service_role; SELECT residency.purge_expired_entitlement_cache()'),
+                 (3, 'stripe_expire_grace', expire_grace_schedule,
+                  'SET ROLE service_role; SELECT residency.stripe_expire_grace()'))
+         AS j(ord, job, schedule, command)
+    ORDER BY j.ord
+$$;
+COMMENT ON FUNCTION residency.maintenance_jobs(text, interval, text, text) IS
+    'Upkeep: the jobs schedule_maintenance schedules in this database (name, cron schedule, command)';
+
+-- pg_cron must be installed in this database; otherwise an error that says
+-- what to do (SQLSTATE 55000): install it, or schedule from the database
+-- that holds it (cron.database_name), or use cron or a systemd timer. A
+-- definer: cron.database_name is readable by superusers only, and the
+-- scheduling roles need not be (Supabase's postgres is not).
+CREATE FUNCTION residency.require_pg_cron() RETURNS void
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    cron_database text;
+BEGIN
+    IF EXISTS (SELECT FROM pg_catalog.pg_extension AS e WHERE e.extname = 'pg_cron') THEN
+        RETURN;
+    END IF;
+    cron_database := pg_catalog.current_setting('cron.database_name', true);
+    IF cron_database IS NOT NULL AND cron_database <> pg_catalog.current_database() THEN
+        RAISE EXCEPTION 'pg_cron is installed for database %, not this one', cron_database
+            USING ERRCODE = '55000',
+                  DETAIL = pg_catalog.format('pg_cron schedules jobs from database %s (cron.database_name) only.',
+                                             cron_database),
+                  HINT = pg_catalog.format('In database %s, schedule each row of residency.maintenance_jobs() '
+                                           '(read in database %s) with cron.schedule_in_database(job_name, '
+                                           'schedule, command, %L); docs/operations.md, "Scheduled upkeep".',
+                                           cron_database, pg_catalog.current_database(),
+                                           pg_catalog.current_database());
+    END IF;
+    RAISE EXCEPTION 'pg_cron is not installed in this database'
+        USING ERRCODE = '55000',
+              DETAIL = 'residency schedules its upkeep with pg_cron; it does not require it.',
+              HINT = 'Install pg_cron (shared_preload_libraries = ''pg_cron'', then CREATE EXTENSION pg_cron), '
+                     'or run the jobs from cron or a systemd timer; docs/operations.md, "Scheduled upkeep".';
+END
+$$;
+
+-- Schedules the upkeep jobs with pg_cron, in this database, as the calling
+-- role (pg_cron runs a job as the role that scheduled it): failing sessions
+-- left PROCESSING (the evaluation worker's crash recovery), dropping expired
+-- cache rows, ending Stripe grace periods. Idempotent: pg_cron replaces a
+-- job of the same name and role, so calling it again changes the schedules
+-- and never adds a job. A NULL schedule unschedules that job. Returns the
+-- jobs scheduled. The caller must be able to run the jobs: a superuser or a
+-- member of service_role (on Supabase, postgres). Executable by the
+-- extension's owner only, who may grant it (docs/operations.md).
+CREATE FUNCTION residency.schedule_maintenance(fail_stale_schedule text DEFAULT '*/5 * * * *',
+                                               stale_after interval DEFAULT '15 minutes',
+                                               purge_cache_schedule text DEFAULT '17 * * * *',
+                                               expire_grace_schedule text DEFAULT '*/10 * * * *')
+RETURNS TABLE (job_name text, schedule text, command text, jobid bigint)
+LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    job record;
+    gone bigint;
+BEGIN
+    IF NOT residency.is_service_role() THEN
+        RAISE EXCEPTION 'permission denied: the upkeep jobs would run as %', current_user
+            USING ERRCODE = '42501',
+                  DETAIL = 'pg_cron runs a job as the role that scheduled it, and the jobs are service_role''s.',
+                  HINT = 'Call it as a superuser or as a member of service_role (on Supabase, postgres).';
+    END IF;
+    IF stale_after IS NULL OR stale_after <= interval '0' THEN
+        RAISE EXCEPTION 'invalid stale_after' USING ERRCODE = '22023',
+            DETAIL = pg_catalog.format('stale_after is %s; it must be positive.', coalesce(stale_after::text, 'NULL'));
+    END IF;
+    PERFORM residency.require_pg_cron();
+    FOR job IN
+        SELECT j.job_name, j.schedule, j.command
+        FROM residency.maintenance_jobs(fail_stale_schedule, stale_after, purge_cache_schedule,
+                                        expire_grace_schedule) AS j
+    LOOP
+        IF job.schedule IS NULL THEN
+            FOR gone IN EXECUTE 'SELECT j.jobid FROM cron.job AS j WHERE j.jobname = $1 AND j.username = $2'
+                USING job.job_name, current_user
+            LOOP
+                EXECUTE 'SELECT cron.unschedule($1)' USING gone;
+            END LOOP;
+            CONTINUE;
+        END IF;
+        job_name := job.job_name;
+        schedule := job.schedule;
+        command := job.command;
+        EXECUTE 'SELECT cron.schedule($1, $2, $3)' INTO jobid USING job.job_name, job.schedule, job.command;
+        RETURN NEXT;
+    END LOOP;
+END
+$$;
+COMMENT ON FUNCTION residency.schedule_maintenance(text, interval, text, text) IS
+    'Upkeep: schedules fail_stale_processing, purge_expired_entitlement_cache and stripe_expire_grace with pg_cron in this database, as the caller; idempotent; a NULL schedule unschedules that job (docs/operations.md)';
+
+-- Unschedules the calling role's upkeep jobs of this database (a superuser:
+-- every role's) and returns them.
+CREATE FUNCTION residency.unschedule_maintenance()
+RETURNS TABLE (job_name text, jobid bigint)
+LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    PERFORM residency.require_pg_cron();
+    -- cron.job shows a role its own jobs (row level security), a superuser all
+    FOR job_name, jobid IN EXECUTE
+        'SELECT j.jobname::text, j.jobid FROM cron.job AS j WHERE j.jobname = ANY ($1) ORDER BY j.jobid'
+        USING ARRAY(SELECT j.job_name FROM residency.maintenance_jobs() AS j)
+    LOOP
+        EXECUTE 'SELECT cron.unschedule($1)' USING jobid;
+        RETURN NEXT;
+    END LOOP;
+END
+$$;
+COMMENT ON FUNCTION residency.unschedule_maintenance() IS
+    'Upkeep: unschedules the upkeep jobs of this database that schedule_maintenance scheduled (docs/operations.md)';
+
+REVOKE EXECUTE ON FUNCTION residency.purge_expired_entitlement_cache(),
+    residency.maintenance_jobs(text, interval, text, text), residency.require_pg_cron(),
+    residency.schedule_maintenance(text, interval, text, text), residency.unschedule_maintenance()
+FROM PUBLIC;
+-- The jobs are service_role's. Scheduling them is the owner's, and of the
+-- roles the owner grants schedule_maintenance and unschedule_maintenance to
+-- (on Supabase, postgres), which must be members of service_role: so the
+-- helpers those invoker functions call are service_role's too.
+GRANT EXECUTE ON FUNCTION residency.purge_expired_entitlement_cache(),
+    residency.maintenance_jobs(text, interval, text, text), residency.require_pg_cron()
+TO service_role;
 
 -------------------------------------------------------------------------------
 -- Supabase: when auth.users exists, residency.users follows it.

@@ -7,7 +7,7 @@
 BEGIN;
 \ir helpers.psql
 
-SELECT plan(60);
+SELECT plan(61);
 
 -------------------------------------------------------------------------------
 -- RLS is enabled on every table of schema residency (and nothing forces it
@@ -155,8 +155,20 @@ SELECT set_eq(
                        ('residency.is_blank(text)'), ('residency.check_evaluation_result(jsonb)'),
                        ('residency.previous_result(uuid,uuid,text,uuid)'), ('residency.insert_evaluation(uuid,jsonb)'),
                        ('residency.is_entitlement_level(text)'), ('residency.entitlement_ttl_s()'),
-                       ('residency.criterion_text(text)')$$,
+                       ('residency.criterion_text(text)'),
+                       -- scheduled upkeep: the cache purge the cron job runs, and what
+                       -- schedule_maintenance calls as its caller (a member of service_role)
+                       ('residency.purge_expired_entitlement_cache()'),
+                       ('residency.maintenance_jobs(text,interval,text,text)'),
+                       ('residency.require_pg_cron()')$$,
     'service_role may execute the user-facing and worker API and the helpers its invoker functions call');
+-- Scheduling the upkeep jobs is the owner's (and whom the owner grants it
+-- to): no role of the API may, service_role included.
+SELECT is_empty(
+    $$SELECT role || ' ' || function FROM function_execute
+      WHERE function IN ('residency.schedule_maintenance(text,interval,text,text)',
+                         'residency.unschedule_maintenance()')$$,
+    'no API role may schedule or unschedule the upkeep jobs');
 SELECT is_empty(
     $$SELECT p.oid::regprocedure::text FROM pg_catalog.pg_proc AS p
       WHERE p.pronamespace IN ('residency'::regnamespace, 'residency_api'::regnamespace)
