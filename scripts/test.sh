@@ -11,7 +11,10 @@
 #      pg_regress and the isolation specs (make installcheck),
 #      the pgTAP security matrix, the contract check, the dump/restore test,
 #      the upgrade from 1.0 (test/upgrade: ALTER EXTENSION UPDATE against a
-#      fresh install, schema and data), the evaluation worker end to end
+#      fresh install, schema and data), read replicas (test/standby: a
+#      streaming hot standby answers every read as the primary does and
+#      refuses every write with 25006; then a failover), the evaluation
+#      worker end to end
 #      (test/worker/e2e: recordings through the queue, its ASan/UBSan build,
 #      built with the release build beforehand and its unit tests run)
 #   5. checks the server log: no backend may have died from a signal
@@ -99,6 +102,9 @@ test/dump/dump_restore.sh || on_failure "dump/restore"
 
 step "upgrade from 1.0"
 test/upgrade/upgrade.sh || on_failure "upgrade from 1.0"
+
+step "read replicas: a hot standby and a failover"
+test/standby/run.sh || on_failure "read replicas (test/standby)"
 
 step "evaluation worker end to end"
 test/worker/e2e/run.sh || on_failure "evaluation worker end to end"
