@@ -84,6 +84,13 @@ check-stripe-library:
 bench:
 	scripts/bench.sh
 
+# Read replicas under load: a primary and a hot standby of it, reads on each
+# while the primary takes drills, and the replay lag (test/standby/bench.sh,
+# docs/scaling.md). Uses the installed extension: make install first.
+.PHONY: bench-standby
+bench-standby:
+	test/standby/bench.sh
+
 # The scorer against human ratings (scripts/calibrate.sh, docs/scoring.md).
 .PHONY: calibrate
 calibrate:

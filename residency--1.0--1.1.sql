@@ -561,16 +561,22 @@ LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp A
 DECLARE
     u record := residency.require_user(allow_locked => true);
     now_s bigint := extract(epoch FROM pg_catalog.clock_timestamp())::bigint;
+    cached_expiry bigint;
 BEGIN
     -- current_entitlement rebuilt a missing or expired cache row when the
     -- transaction may write. This STABLE function's snapshot predates that
     -- rebuild, and a read-only transaction (a PostgREST GET) cannot write it:
     -- either way a row that is missing or expired here is reported as rebuilt.
+    -- A hot standby has no cache rows (UNLOGGED), and the planner refuses the
+    -- table during recovery: there every row is reported as rebuilt, and
+    -- this statement, planned only when it runs, is never planned.
+    IF NOT pg_catalog.pg_is_in_recovery() THEN
+        SELECT c.expires_at INTO cached_expiry FROM residency.entitlement_cache AS c
+        WHERE c.user_id = u.user_id AND c.expires_at > now_s;
+    END IF;
     RETURN QUERY
     SELECT u.level,
-           coalesce((SELECT c.expires_at FROM residency.entitlement_cache AS c
-                     WHERE c.user_id = u.user_id AND c.expires_at > now_s),
-                    now_s + residency.entitlement_ttl_s()),
+           coalesce(cached_expiry, now_s + residency.entitlement_ttl_s()),
            s.status, s.current_period_end, s.cancel_at_period_end,
            coalesce(s.status = 'past_due' AND s.entitlement_level <> 'LOCKED' AND s.grace_until > now_s, false),
            CASE WHEN s.status = 'past_due' THEN s.grace_until END

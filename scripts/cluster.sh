@@ -4,6 +4,12 @@
 #   scripts/cluster.sh start   initdb + start; prints the environment to use
 #   scripts/cluster.sh stop    stop and remove it
 #   scripts/cluster.sh env     print PGHOST/PGPORT/PGUSER/... for `eval`
+#   scripts/cluster.sh standby PRIMARY_DIR PRIMARY_PORT
+#                              a streaming hot standby of the running
+#                              cluster in PRIMARY_DIR (pg_basebackup -R),
+#                              started in RESIDENCY_CLUSTER_DIR on
+#                              RESIDENCY_PORT; `stop` stops and removes it
+#                              like any other, `pg_ctl promote` promotes it
 #
 # initdb refuses to run as root, so as root the cluster runs as the
 # unprivileged OS user "residency" (created when missing). Clients connect
@@ -57,12 +63,39 @@ synchronous_commit = off
 full_page_writes = off
 log_min_messages = warning
 log_line_prefix = '%m [%p] %e '
+wal_level = replica
+hot_standby = on
 CONF
     if [ -n "${RESIDENCY_CLUSTER_CONF:-}" ]; then
         printf '# RESIDENCY_CLUSTER_CONF\n%s\n' "$RESIDENCY_CLUSTER_CONF" >>"$DATA/postgresql.conf"
     fi
     as_owner "$PGBIN/pg_ctl" -D "$DATA" -l "$LOG" -w -t 60 start >/dev/null
     echo "cluster: started on socket $SOCK port $PORT (log $LOG)" >&2
+}
+
+standby() {
+    local primary_dir=${1:?usage: $0 standby PRIMARY_DIR PRIMARY_PORT} primary_port=${2:?usage: $0 standby PRIMARY_DIR PRIMARY_PORT}
+    if [ -f "$DATA/postmaster.pid" ] && as_owner "$PGBIN/pg_ctl" -D "$DATA" status >/dev/null 2>&1; then
+        echo "cluster: already running in $CLUSTER_DIR" >&2
+        return 0
+    fi
+    rm -rf "$CLUSTER_DIR"
+    mkdir -p "$SOCK"
+    [ "$(id -u)" -eq 0 ] && chown -R "$OS_USER" "$CLUSTER_DIR"
+    chmod 755 "$CLUSTER_DIR"
+    # -R writes standby.signal and primary_conninfo (the primary's socket
+    # and port); -X stream takes the WAL written during the copy.
+    as_owner "$PGBIN/pg_basebackup" -h "$primary_dir/sock" -p "$primary_port" -U postgres -D "$DATA" \
+        -R -X stream --checkpoint=fast >"$CLUSTER_DIR/basebackup.log" 2>&1 ||
+        { cat "$CLUSTER_DIR/basebackup.log" >&2; exit 1; }
+    # the copied postgresql.conf is the primary's: the last setting wins
+    cat >>"$DATA/postgresql.conf" <<CONF
+port = $PORT
+unix_socket_directories = '$SOCK'
+hot_standby = on
+CONF
+    as_owner "$PGBIN/pg_ctl" -D "$DATA" -l "$LOG" -w -t 60 start >/dev/null
+    echo "cluster: standby of $primary_dir started on socket $SOCK port $PORT (log $LOG)" >&2
 }
 
 stop() {
@@ -76,5 +109,6 @@ case "${1:-}" in
 start) start; print_env ;;
 stop) stop ;;
 env) print_env ;;
-*) echo "usage: $0 start|stop|env" >&2; exit 2 ;;
+standby) shift; standby "$@"; print_env ;;
+*) echo "usage: $0 start|stop|env|standby PRIMARY_DIR PRIMARY_PORT" >&2; exit 2 ;;
 esac

@@ -14,7 +14,9 @@
 #      the dump/restore test, the upgrade from 1.0 (test/upgrade: ALTER
 #      EXTENSION UPDATE against a fresh install, schema and data), the
 #      scheduled upkeep under pg_cron (test/cron, in a cluster of its own
-#      that preloads pg_cron), the evaluation worker end to end
+#      that preloads pg_cron), read replicas (test/standby: a streaming hot
+#      standby answers every read as the primary does and refuses every
+#      write with 25006; then a failover), the evaluation worker end to end
 #      (test/worker/e2e: recordings through the queue, its ASan/UBSan build,
 #      built with the release build beforehand and its unit tests run)
 #   5. checks the server log: no backend may have died from a signal
@@ -106,6 +108,9 @@ test/upgrade/upgrade.sh || on_failure "upgrade from 1.0"
 
 step "scheduled upkeep under pg_cron (its own cluster)"
 test/cron/run.sh || on_failure "scheduled upkeep under pg_cron"
+
+step "read replicas: a hot standby and a failover"
+test/standby/run.sh || on_failure "read replicas (test/standby)"
 
 step "evaluation worker end to end"
 test/worker/e2e/run.sh || on_failure "evaluation worker end to end"

@@ -6,6 +6,10 @@
 #include "../adapters/lookup.hpp"
 #include "../adapters/spi.hpp"
 
+extern "C" {
+#include "access/xlog.h"
+}
+
 namespace residency::pg {
 
 namespace {
@@ -33,8 +37,29 @@ void write_entitlement_cache(Oid run_as, Datum user_id, std::string_view level)
     spi.finish();
 }
 
+namespace {
+
+// The level as residency.users has it, the truth the cache copies.
+std::optional<std::string> users_entitlement(Datum user_id)
+{
+    LookupResult user = lookup_row("users", "users_pkey", {user_id}, {"entitlement_level"});
+    if (!user.found || user.nulls[0])
+        return std::nullopt;
+    return std::string(text_view(user.values[0]));
+}
+
+}  // namespace
+
 std::optional<std::string> cached_entitlement(Datum user_id)
 {
+    // A hot standby has no cache to read or write: an UNLOGGED table's rows
+    // are not replicated, and during recovery only its empty init fork
+    // exists (reading it fails with 58P01). The users row is replicated and
+    // is the truth, so the standby answers from it alone, as the primary
+    // answers a missing row in a read-only transaction.
+    if (RecoveryInProgress())
+        return users_entitlement(user_id);
+
     // Every API call reads the caller's level, so the cache is read straight
     // from its primary key (lookup.hpp) rather than through SPI.
     std::int64_t now = unix_seconds(wall_clock());
@@ -45,12 +70,8 @@ std::optional<std::string> cached_entitlement(Datum user_id)
 
     // Missing or expired: the users row is the truth. A read-only
     // transaction (a PostgREST GET) only reads it.
-    if (XactReadOnly) {
-        LookupResult user = lookup_row("users", "users_pkey", {user_id}, {"entitlement_level"});
-        if (!user.found || user.nulls[0])
-            return std::nullopt;
-        return std::string(text_view(user.values[0]));
-    }
+    if (XactReadOnly)
+        return users_entitlement(user_id);
     // Otherwise the level is written back, read under a share lock on the
     // users row: a level change in flight (set_entitlement, which also
     // writes the cache) finishes first and this reads its result. Read from

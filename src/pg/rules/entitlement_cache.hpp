@@ -19,7 +19,9 @@ void write_entitlement_cache(Oid run_as, Datum user_id, std::string_view level);
 
 // The user's level from the cache, rebuilt from residency.users when the
 // row is missing or expired (the rebuild is written only when the
-// transaction may write). nullopt when the user does not exist.
+// transaction may write). During recovery (a hot standby) the cache is
+// neither read nor written: the level comes from residency.users. nullopt
+// when the user does not exist.
 std::optional<std::string> cached_entitlement(Datum user_id);
 
 }  // namespace residency::pg
