@@ -1,6 +1,7 @@
 SET client_min_messages = warning;
 DROP EXTENSION IF EXISTS residency CASCADE;
 CREATE EXTENSION residency;
+CREATE EXTENSION residency_test;  -- as_postgrest(), as_user(): a request as PostgREST makes it
 RESET client_min_messages;
 \set SHOW_CONTEXT never
 
@@ -13,9 +14,9 @@ RESET client_min_messages;
 \set u_basic  '00000000-0000-0000-0000-00000000e001'
 \set u_locked '00000000-0000-0000-0000-00000000e002'
 \set u_pro    '00000000-0000-0000-0000-00000000e003'
-\set as_basic 'SET LOCAL ROLE authenticated; SET LOCAL request.jwt.claims = ''{"sub":"00000000-0000-0000-0000-00000000e001","role":"authenticated"}'';'
-\set as_locked 'SET LOCAL ROLE authenticated; SET LOCAL request.jwt.claims = ''{"sub":"00000000-0000-0000-0000-00000000e002","role":"authenticated"}'';'
-\set as_service 'SET LOCAL ROLE service_role; SET LOCAL request.jwt.claims = ''{"role":"service_role"}'';'
+\set as_basic 'SELECT residency_test.as_user(''00000000-0000-0000-0000-00000000e001'')'
+\set as_locked 'SELECT residency_test.as_user(''00000000-0000-0000-0000-00000000e002'')'
+\set as_service 'SELECT residency_test.as_postgrest(''service_role'')'
 
 INSERT INTO residency.users (id, email) VALUES
     (:'u_basic', 'basic@example.org'), (:'u_locked', 'locked@example.org'), (:'u_pro', 'pro@example.org');
@@ -36,12 +37,12 @@ UPDATE residency.content_packs SET status = 'ACTIVE';
 -------------------------------------------------------------------------------
 INSERT INTO residency.drill_sessions (user_id, question_id) VALUES (:'u_locked', 'q1');
 \echo :LAST_ERROR_SQLSTATE
-BEGIN; :as_locked
+BEGIN; :as_locked \gset
 SELECT residency_api.start_drill('q1');
 ROLLBACK;
 \echo :LAST_ERROR_SQLSTATE
 -- score_answer checks the same rule through require_user
-BEGIN; :as_locked
+BEGIN; :as_locked \gset
 SELECT residency_api.score_answer('q1', 'An answer.');
 ROLLBACK;
 \echo :LAST_ERROR_SQLSTATE
@@ -53,11 +54,11 @@ ROLLBACK;
 \set VERBOSITY terse
 INSERT INTO residency.drill_sessions (user_id, question_id) VALUES (:'u_basic', 'q9');
 \echo :LAST_ERROR_SQLSTATE
-BEGIN; :as_basic
+BEGIN; :as_basic \gset
 SELECT residency_api.start_drill('q9');
 ROLLBACK;
 \echo :LAST_ERROR_SQLSTATE
-BEGIN; :as_basic
+BEGIN; :as_basic \gset
 SELECT residency_api.score_answer('q9', 'An answer.');
 ROLLBACK;
 \echo :LAST_ERROR_SQLSTATE
@@ -69,22 +70,22 @@ SELECT residency.score(id, 'q9', 'An answer.') FROM residency.content_packs;
 -- R1, nothing to evaluate: 23514 direct, 22023 through the API; one message.
 -- S2, a second response: 23514 direct, PT409 through the API.
 -------------------------------------------------------------------------------
-BEGIN; :as_basic
+BEGIN; :as_basic \gset
 SELECT id AS session FROM residency_api.start_drill('q1') \gset
 COMMIT;
 INSERT INTO residency.drill_responses (session_id) VALUES (:'session');
 \echo :LAST_ERROR_SQLSTATE
-BEGIN; :as_basic
+BEGIN; :as_basic \gset
 SELECT residency_api.submit_response(:'session');
 ROLLBACK;
 \echo :LAST_ERROR_SQLSTATE
-BEGIN; :as_basic
+BEGIN; :as_basic \gset
 SELECT word_count FROM residency_api.submit_response(:'session', content => 'I called the senior and wrote the plan.');
 COMMIT;
 \set VERBOSITY terse
 INSERT INTO residency.drill_responses (session_id, content) VALUES (:'session', 'Again.');
 \echo :LAST_ERROR_SQLSTATE
-BEGIN; :as_basic
+BEGIN; :as_basic \gset
 SELECT residency_api.submit_response(:'session', content => 'Again.');
 ROLLBACK;
 \echo :LAST_ERROR_SQLSTATE
@@ -95,7 +96,7 @@ ROLLBACK;
 -- evaluation holds residency.score()'s figures, and its processing_time_ms
 -- is the session's (rule S3), through evaluate_session and record_evaluation.
 -------------------------------------------------------------------------------
-BEGIN; :as_basic
+BEGIN; :as_basic \gset
 SELECT session_id IS NOT NULL AS evaluated FROM residency_api.evaluate_session(:'session');
 COMMIT;
 SELECT e.processing_time_ms = s.processing_time_ms AS same_processing_time,
@@ -107,12 +108,12 @@ JOIN residency.drill_responses AS d ON d.session_id = s.id
 CROSS JOIN LATERAL residency.score(s.content_pack_id, s.question_id, d.content) AS r
 WHERE e.session_id = :'session';
 -- the worker's path: a result without processing_time_ms
-BEGIN; :as_basic
+BEGIN; :as_basic \gset
 SELECT id AS worker_session FROM residency_api.start_drill('q1') \gset
 SELECT id IS NOT NULL AS submitted
 FROM residency_api.submit_response(:'worker_session', audio_url => 'https://cdn.example.org/a.m4a', audio_duration_s => 40);
 COMMIT;
-BEGIN; :as_service
+BEGIN; :as_service \gset
 SELECT count(*) AS claimed FROM residency_api.claim_submissions(1);
 SELECT residency.score(s.content_pack_id, s.question_id, 'I called the senior and wrote the plan with her.', 40)
        - 'processing_time_ms' AS worker_result
@@ -123,13 +124,13 @@ SELECT e.processing_time_ms = s.processing_time_ms AS same_processing_time
 FROM residency.evaluation_results AS e JOIN residency.drill_sessions AS s ON s.id = e.session_id
 WHERE e.session_id = :'worker_session';
 -- E3 through the API: 22023 with the rule's message
-BEGIN; :as_basic
+BEGIN; :as_basic \gset
 SELECT id AS bad_session FROM residency_api.start_drill('q1') \gset
 SELECT id IS NOT NULL AS submitted
 FROM residency_api.submit_response(:'bad_session', audio_url => 'https://cdn.example.org/b.m4a');
 COMMIT;
 \set VERBOSITY terse
-BEGIN; :as_service
+BEGIN; :as_service \gset
 SELECT count(*) FROM residency_api.claim_submissions(1);
 SELECT residency_api.record_evaluation(:'bad_session', jsonb_set(:'worker_result', '{overall_score}', '101'));
 ROLLBACK;
@@ -140,20 +141,20 @@ ROLLBACK;
 -- U2 through set_entitlement is PT409; any other check violation keeps its
 -- own SQLSTATE and message (a constraint added here for the test).
 -------------------------------------------------------------------------------
-BEGIN; :as_service
+BEGIN; :as_service \gset
 SELECT residency_api.set_entitlement(:'u_locked', 'PRO');
 ROLLBACK;
 \echo :LAST_ERROR_SQLSTATE
 \set VERBOSITY terse
 BEGIN;
 ALTER TABLE residency.users ADD CONSTRAINT no_pro_today CHECK (entitlement_level <> 'PRO') NOT VALID;
-:as_service
+:as_service \gset
 SELECT residency_api.set_entitlement(:'u_basic', 'PRO');
 ROLLBACK;
 \echo :LAST_ERROR_SQLSTATE
 -- the levels: one list, rule U2's, for the API and every constraint; a
 -- level that does not exist is 23514 on a direct write, 22023 through the API
-BEGIN; :as_service
+BEGIN; :as_service \gset
 SELECT residency_api.set_entitlement(:'u_basic', 'GOLD');
 ROLLBACK;
 \echo :LAST_ERROR_SQLSTATE
@@ -170,7 +171,7 @@ SELECT residency.entitlement_ttl_s() AS ttl_s;
 SELECT bool_and(expires_at - last_updated = residency.entitlement_ttl_s()) AS rows_live_ttl
 FROM residency.entitlement_cache;
 DELETE FROM residency.entitlement_cache WHERE user_id = :'u_basic';
-BEGIN READ ONLY; :as_basic
+BEGIN READ ONLY; :as_basic \gset
 SELECT entitlement_level,
        expires_at - extract(epoch FROM clock_timestamp())::bigint BETWEEN residency.entitlement_ttl_s() - 2
                                                                     AND residency.entitlement_ttl_s() AS expires_in_ttl
@@ -181,7 +182,7 @@ COMMIT;
 -- [kw: ...]: the questions view shows a criterion as the scorer reads it,
 -- never the keyword list, whatever follows it.
 -------------------------------------------------------------------------------
-BEGIN READ ONLY; :as_basic
+BEGIN READ ONLY; :as_basic \gset
 SELECT id, evaluation_criteria FROM residency_api.questions;
 COMMIT;
 SELECT c AS criterion, residency.criterion_text(c)
