@@ -22,10 +22,14 @@ DROP FUNCTION residency.my_entitlement();
 CREATE FUNCTION residency.is_entitlement_level(level text) RETURNS boolean
     LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE AS 'MODULE_PATHNAME', 'residency_is_entitlement_level';
 COMMENT ON FUNCTION residency.is_entitlement_level(text) IS 'Whether the text is an entitlement level: LOCKED, BASIC or PRO';
+CREATE FUNCTION residency.entitlement_rank(level text) RETURNS integer
+    LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE AS 'MODULE_PATHNAME', 'residency_entitlement_rank';
+COMMENT ON FUNCTION residency.entitlement_rank(text) IS 'The order of the levels, LOCKED 0 < BASIC 1 < PRO 2 (NULL for no level)';
 CREATE FUNCTION residency.entitlement_ttl_s() RETURNS integer
     LANGUAGE c IMMUTABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'residency_entitlement_ttl_s';
 COMMENT ON FUNCTION residency.entitlement_ttl_s() IS 'How long a row of residency.entitlement_cache lives, in seconds (rule C1)';
-REVOKE EXECUTE ON FUNCTION residency.is_entitlement_level(text), residency.entitlement_ttl_s() FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION residency.is_entitlement_level(text), residency.entitlement_ttl_s(),
+    residency.entitlement_rank(text) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION residency.is_entitlement_level(text), residency.entitlement_ttl_s()
     TO anon, authenticated, service_role;
 ALTER TABLE residency.users
@@ -198,7 +202,7 @@ BEGIN
                  s.last_event_created
           FROM residency.stripe_subscriptions AS s
           WHERE s.user_id = stripe_entitled_level.user_id) AS best
-    ORDER BY pg_catalog.array_position(ARRAY['LOCKED', 'BASIC', 'PRO'], best.level) DESC,
+    ORDER BY residency.entitlement_rank(best.level) DESC,
              best.last_event_created DESC, best.id
     LIMIT 1;
     level := coalesce(level, 'LOCKED');
@@ -327,7 +331,7 @@ BEGIN
     IF status IN ('active', 'trialing') OR (status = 'past_due' AND known.id IS NULL) THEN
         SELECT p.entitlement_level INTO level FROM residency.stripe_prices AS p
         WHERE p.price_id = ANY (prices)
-        ORDER BY pg_catalog.array_position(ARRAY['BASIC', 'PRO'], p.entitlement_level) DESC LIMIT 1;
+        ORDER BY residency.entitlement_rank(p.entitlement_level) DESC LIMIT 1;
         IF level IS NULL THEN
             outcome := 'unapplied';
             reason := pg_catalog.format('no price of subscription %s is in residency.stripe_prices (%s)',

@@ -161,7 +161,7 @@ ROLLBACK;
 UPDATE residency.users SET entitlement_level = 'GOLD' WHERE id = :'u_basic';
 \echo :LAST_ERROR_SQLSTATE
 \set VERBOSITY default
-SELECT level, residency.is_entitlement_level(level)
+SELECT level, residency.is_entitlement_level(level), residency.entitlement_rank(level)
 FROM unnest(ARRAY['LOCKED', 'BASIC', 'PRO', 'GOLD', 'pro', '']) AS level;
 
 -------------------------------------------------------------------------------

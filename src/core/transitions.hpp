@@ -9,6 +9,7 @@
 
 namespace residency {
 
+// In ascending order: residency.entitlement_rank() is the enumerator's value.
 enum class Entitlement { locked, basic, pro };
 enum class PackStatus { draft, active, archived };
 enum class SessionStatus { started, submitted, processing, completed, failed };

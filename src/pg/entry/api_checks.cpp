@@ -11,6 +11,9 @@
 //   residency.is_entitlement_level(text) -> boolean
 //       the entitlement levels, as rule U2 knows them: the CHECK constraints
 //       of every entitlement_level column and set_entitlement use it
+//   residency.entitlement_rank(text) -> integer
+//       the levels' order, LOCKED 0 < BASIC 1 < PRO 2: the payments code
+//       picks the best of a user's subscriptions with it
 //   residency.entitlement_ttl_s() -> integer
 //       rule C1's TTL: the cache's CHECK constraint and my_entitlement use it
 //   residency.criterion_text(text) -> text
@@ -69,6 +72,16 @@ RESIDENCY_FUNCTION(residency_is_entitlement_level)
     if (PG_ARGISNULL(0))
         PG_RETURN_NULL();
     return BoolGetDatum(parse_entitlement(text_view(PG_GETARG_DATUM(0))).has_value());
+}
+
+RESIDENCY_FUNCTION(residency_entitlement_rank)
+{
+    if (PG_ARGISNULL(0))
+        PG_RETURN_NULL();
+    std::optional<Entitlement> level = parse_entitlement(text_view(PG_GETARG_DATUM(0)));
+    if (!level)
+        PG_RETURN_NULL();
+    return Int32GetDatum(static_cast<std::int32_t>(*level));
 }
 
 RESIDENCY_FUNCTION(residency_entitlement_ttl_s)
