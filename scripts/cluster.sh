@@ -9,6 +9,12 @@
 # unprivileged OS user "residency" (created when missing). Clients connect
 # over a Unix socket in the cluster's directory, trust authentication,
 # database user postgres.
+#
+# Settings from the environment: RESIDENCY_CLUSTER_DIR, RESIDENCY_PORT,
+# PGBIN (the server's bin directory: pg_config's by default), and
+# RESIDENCY_SERVER_ENV, VAR=value words put into the server's environment
+# at start (scripts/sanitize.sh: the ASan runtime and the sanitizers'
+# options; no value may contain white space).
 . "$(dirname "$0")/lib.sh"
 
 PGBIN=${PGBIN:-$(pg_config --bindir 2>/dev/null || echo /usr/lib/postgresql/15/bin)}
@@ -18,6 +24,7 @@ DATA=$CLUSTER_DIR/data
 SOCK=$CLUSTER_DIR/sock
 LOG=$CLUSTER_DIR/server.log
 OS_USER=$RESIDENCY_OS_USER
+read -r -a SERVER_ENV <<<"${RESIDENCY_SERVER_ENV:-}"
 
 print_env() {
     cat <<ENV
@@ -52,7 +59,7 @@ full_page_writes = off
 log_min_messages = warning
 log_line_prefix = '%m [%p] %e '
 CONF
-    as_owner "$PGBIN/pg_ctl" -D "$DATA" -l "$LOG" -w -t 60 start >/dev/null
+    as_owner env "${SERVER_ENV[@]}" "$PGBIN/pg_ctl" -D "$DATA" -l "$LOG" -w -t 60 start >/dev/null
     echo "cluster: started on socket $SOCK port $PORT (log $LOG)" >&2
 }
 
