@@ -4,19 +4,22 @@
 # under pg_regress and the isolation specs (docs/sanitizers.md).
 #
 #   1. installs what is missing (scripts/setup.sh)
-#   2. a private server tree, build-sanitize/tree: a copy of Debian's
-#      PostgreSQL 15 (bin, lib, share, server headers). PostgreSQL finds its
-#      share and lib directories relative to its binary, so the tree's
-#      pg_config and server serve what is installed there; the system's
-#      PostgreSQL directories are never written to
+#   2. a private server tree, /tmp/residency-sanitize-PID/tree: a copy of
+#      Debian's PostgreSQL 15 (bin, lib, share, server headers). PostgreSQL
+#      finds its share and lib directories relative to its binary, so the
+#      tree's pg_config and server serve what is installed there; the
+#      system's PostgreSQL directories are never written to. Under /tmp,
+#      like the cluster, because the server runs as the OS user residency,
+#      which may not reach into a clone under /root
 #   3. builds residency and the test-only modules (residency_test) with
 #      SANITIZE="-fsanitize=address,undefined ..." from a copy of the
 #      tracked files (build-sanitize/src: the release build's objects stay
 #      apart) and installs them into the tree
 #   4. starts a throwaway cluster from the tree (scripts/cluster.sh, its own
 #      directory and port) with the ASan runtime preloaded; ASan writes each
-#      process's reports to build-sanitize/reports/asan.PID, UBSan to the
-#      server log (gcc 12's UBSan runtime ignores log_path beside ASan)
+#      process's reports to /tmp/residency-sanitize-PID/reports/asan.PID,
+#      UBSan to the server log (gcc 12's UBSan runtime ignores log_path
+#      beside ASan)
 #   5. shows that the sanitizers are live before trusting "no report": a
 #      backend maps libasan, libubsan and the tree's residency.so, and
 #      residency_test.sanitizer_probe() commits a heap buffer overflow and
@@ -27,12 +30,15 @@
 #      tree's pg_config
 #   7. passes when installcheck passes, and after the probes no ASan report
 #      file exists, the server log holds no sanitizer report and no backend
-#      was terminated by a signal; the log is kept as
-#      build-sanitize/server.log
+#      was terminated by a signal; the reports and the server log are kept
+#      in build-sanitize/ (reports/, server.log), the rest of /tmp's
+#      directory is removed
 #
-# Environment: SANITIZE_BUILD (build-sanitize), SANITIZE_PORT (54339),
-# SANITIZE_KEEP=1 keeps the cluster running at the end (stop it with
-# RESIDENCY_CLUSTER_DIR=... scripts/cluster.sh stop).
+# Environment: SANITIZE_BUILD (build-sanitize: the sanitized build, the
+# results), SANITIZE_WORK (/tmp/residency-sanitize-PID: the tree, the
+# reports, the cluster), SANITIZE_PORT (54339), SANITIZE_KEEP=1 keeps the
+# cluster running and the work directory at the end (stop it with
+# RESIDENCY_CLUSTER_DIR=$SANITIZE_WORK/cluster scripts/cluster.sh stop).
 . "$(dirname "$0")/lib.sh"
 cd "$root"
 SECONDS=0
@@ -43,16 +49,20 @@ asan_runtime=$(readlink -f "$(gcc -print-file-name=libasan.so)")
 [ -f "$asan_runtime" ] || die "gcc's ASan runtime (libasan.so, package libgcc-12-dev) is missing"
 
 build=${SANITIZE_BUILD:-$root/build-sanitize}
-tree=$build/tree
 src=$build/src
-reports=$build/reports
+work=${SANITIZE_WORK:-/tmp/residency-sanitize-$$}
+tree=$work/tree
+reports=$work/reports
+preload=$work/preload.so
 pgbin=$tree/usr/lib/postgresql/15/bin
 pgc=$pgbin/pg_config
 
 step "private server tree ($tree)"
 system_bin=$(pg_config --bindir)
 [ "$system_bin" = /usr/lib/postgresql/15/bin ] || die "expected Debian's PostgreSQL 15, pg_config says $system_bin"
-rm -rf "$tree"
+rm -rf "$work"
+mkdir -p -m 755 "$work"
+[ "${SANITIZE_KEEP:-0}" = 1 ] || trap 'rm -rf "$work"' EXIT  # until the cluster's cleanup takes over
 mkdir -p "$tree/usr/lib/postgresql" "$tree/usr/share/postgresql" "$tree/usr/include/postgresql/15"
 cp -a /usr/lib/postgresql/15 "$tree/usr/lib/postgresql/"
 cp -a /usr/share/postgresql/15 "$tree/usr/share/postgresql/"
@@ -82,14 +92,13 @@ make -C "$src" -s -j"$(nproc)" PG_CONFIG="$pgc" SANITIZE="$sanitize_flags"
 make -C "$src" -s PG_CONFIG="$pgc" SANITIZE="$sanitize_flags" install install-test-modules
 # Preloaded with the runtime: without it the server hangs at start, and
 # UBSan's reports have no stack (test/sanitize/preload.cpp says why).
-g++ -shared -fPIC -O2 -o "$build/preload.so" test/sanitize/preload.cpp
+g++ -shared -fPIC -O2 -o "$preload" test/sanitize/preload.cpp
 for lib in residency residency_test; do
     readelf -d "$tree/usr/lib/postgresql/15/lib/$lib.so" | grep -q 'NEEDED.*libasan' ||
         die "$lib.so does not need libasan: not a sanitized build"
 done
 
 step "throwaway cluster from the tree, ASan preloaded"
-rm -rf "$reports"
 mkdir -p "$reports/probe"
 [ "$(id -u)" -eq 0 ] && id "$RESIDENCY_OS_USER" >/dev/null 2>&1 && chown -R "$RESIDENCY_OS_USER" "$reports"
 # detect_leaks=0: PostgreSQL frees by memory context and leaves the rest to
@@ -104,14 +113,19 @@ mkdir -p "$reports/probe"
 #   server log: with ASan beside it, gcc 12's libubsan never opens a
 #   log_path file (a plain -fsanitize=undefined build does).
 asan_options="detect_leaks=0:abort_on_error=1:disable_coredump=1:detect_stack_use_after_return=0:log_path=$reports/asan"
-export RESIDENCY_CLUSTER_DIR=${SANITIZE_CLUSTER_DIR:-/tmp/residency-sanitize-$$}
+export RESIDENCY_CLUSTER_DIR=$work/cluster
 export RESIDENCY_PORT=${SANITIZE_PORT:-54339} PGBIN=$pgbin
-export RESIDENCY_SERVER_ENV="LD_PRELOAD=$asan_runtime:$build/preload.so ASAN_OPTIONS=$asan_options"
+export RESIDENCY_SERVER_ENV="LD_PRELOAD=$asan_runtime:$preload ASAN_OPTIONS=$asan_options"
 cluster_env=$(scripts/cluster.sh start)
 eval "$cluster_env"
 cleanup() {
+    rm -rf "$build/reports" "$build/server.log"
+    cp -r "$reports" "$build/reports" 2>/dev/null || true
     cp "$RESIDENCY_SERVER_LOG" "$build/server.log" 2>/dev/null || true
-    [ "${SANITIZE_KEEP:-0}" = 1 ] || scripts/cluster.sh stop
+    if [ "${SANITIZE_KEEP:-0}" != 1 ]; then
+        scripts/cluster.sh stop
+        rm -rf "$work"
+    fi
 }
 trap cleanup EXIT
 
@@ -124,7 +138,7 @@ log_from() { tail -c +"$1" "$RESIDENCY_SERVER_LOG"; }
 log_reports() { grep -E ': runtime error: |^==[0-9]+==ERROR: ' || true; }
 
 step "the sanitizers are live in the backends"
-"${PSQL[@]}" -d postgres -c "DROP DATABASE IF EXISTS residency_sanitize_probe" \
+"${PSQL[@]}" -d postgres -c "SET client_min_messages = warning" -c "DROP DATABASE IF EXISTS residency_sanitize_probe" \
     -c "CREATE DATABASE residency_sanitize_probe"
 maps=$("${PSQL[@]}" -d residency_sanitize_probe <<'SQL'
 SET client_min_messages = warning;
@@ -169,7 +183,7 @@ done
 "${PSQL[@]}" -d postgres -c "DROP DATABASE residency_sanitize_probe"
 mv $probe_reports "$reports/probe/"
 suite_from=$(($(stat -c %s "$RESIDENCY_SERVER_LOG") + 1))
-echo "the server is back; the probes' reports are in $reports/probe"
+echo "the server is back; the probes' ASan report is kept in build-sanitize/reports/probe"
 
 step "pg_regress and the isolation specs (make installcheck against the tree)"
 regress_ok=1
@@ -200,7 +214,7 @@ fi
 
 step "summary"
 echo "tests run: $tests (pg_regress and isolation specs), installcheck: $([ "$regress_ok" = 1 ] && echo passed || echo FAILED)"
-echo "sanitizer reports: ${#found[@]} ASan report files (in $reports), ${#in_log[@]} reports in the server log"
+echo "sanitizer reports: ${#found[@]} ASan report files, ${#in_log[@]} reports in the server log (kept in $build: reports/, server.log)"
 echo "backends terminated by a signal: $([ "$crashed" = 1 ] && echo "yes (above)" || echo none)"
 echo "duration: ${SECONDS} s"
 if [ "$regress_ok" = 1 ] && [ "$tests" -gt 0 ] && [ ${#found[@]} -eq 0 ] && [ ${#in_log[@]} -eq 0 ] && [ "$crashed" = 0 ]; then
