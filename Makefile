@@ -37,8 +37,12 @@ PG_CONFIG ?= pg_config
 override with_llvm = no
 
 WERROR ?= -Werror
-PG_CXXFLAGS = -std=c++17 -Wall -Wextra $(WERROR) -fno-omit-frame-pointer
-SHLIB_LINK  = -lstdc++ -lcrypto
+# Sanitizer flags for compiling and linking, none in the release build:
+# scripts/sanitize.sh (make sanitize) sets them to build residency and the
+# test-only modules with ASan and UBSan (docs/sanitizers.md).
+SANITIZE ?=
+PG_CXXFLAGS = -std=c++17 -Wall -Wextra $(WERROR) -fno-omit-frame-pointer $(SANITIZE)
+SHLIB_LINK  = -lstdc++ -lcrypto $(SANITIZE)
 
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
@@ -63,9 +67,9 @@ TEST_MODULES = $(sort $(wildcard test/modules/*/Makefile))
 
 .PHONY: test-modules install-test-modules check-test-modules clean-test-modules
 test-modules:
-	@set -e; for m in $(dir $(TEST_MODULES)); do $(MAKE) -C $$m PG_CONFIG=$(PG_CONFIG) WERROR=$(WERROR); done
+	@set -e; for m in $(dir $(TEST_MODULES)); do $(MAKE) -C $$m PG_CONFIG=$(PG_CONFIG) WERROR=$(WERROR) SANITIZE='$(SANITIZE)'; done
 install-test-modules: test-modules
-	@set -e; for m in $(dir $(TEST_MODULES)); do $(MAKE) -C $$m PG_CONFIG=$(PG_CONFIG) WERROR=$(WERROR) install; done
+	@set -e; for m in $(dir $(TEST_MODULES)); do $(MAKE) -C $$m PG_CONFIG=$(PG_CONFIG) WERROR=$(WERROR) SANITIZE='$(SANITIZE)' install; done
 check-test-modules:
 	@set -e; for m in $(notdir $(patsubst %/,%,$(dir $(TEST_MODULES)))); do \
 		test -f '$(datadir)/extension/'$$m.control || \
@@ -90,6 +94,13 @@ bench:
 .PHONY: bench-standby
 bench-standby:
 	test/standby/bench.sh
+
+# pg_regress and the isolation specs against residency built with ASan and
+# UBSan, in a private server tree and cluster (scripts/sanitize.sh,
+# docs/sanitizers.md); the system's PostgreSQL directories are left alone.
+.PHONY: sanitize
+sanitize:
+	scripts/sanitize.sh
 
 # The scorer against human ratings (scripts/calibrate.sh, docs/scoring.md).
 .PHONY: calibrate

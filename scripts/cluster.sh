@@ -21,6 +21,11 @@
 #   RESIDENCY_CLUSTER_CONF   more postgresql.conf lines, appended after the
 #                            defaults below (a later line wins), e.g.
 #                            "shared_preload_libraries = 'pg_cron'"; none by default
+#   PGBIN                    the server's bin directory (pg_config's by default)
+#   RESIDENCY_SERVER_ENV     VAR=value words put into the server's environment
+#                            at start (scripts/sanitize.sh: the ASan runtime and
+#                            the sanitizers' options; no value may contain
+#                            white space)
 . "$(dirname "$0")/lib.sh"
 
 PGBIN=${PGBIN:-$(pg_config --bindir 2>/dev/null || echo /usr/lib/postgresql/15/bin)}
@@ -30,6 +35,7 @@ DATA=$CLUSTER_DIR/data
 SOCK=$CLUSTER_DIR/sock
 LOG=$CLUSTER_DIR/server.log
 OS_USER=$RESIDENCY_OS_USER
+read -r -a SERVER_ENV <<<"${RESIDENCY_SERVER_ENV:-}"
 
 print_env() {
     cat <<ENV
@@ -69,7 +75,7 @@ CONF
     if [ -n "${RESIDENCY_CLUSTER_CONF:-}" ]; then
         printf '# RESIDENCY_CLUSTER_CONF\n%s\n' "$RESIDENCY_CLUSTER_CONF" >>"$DATA/postgresql.conf"
     fi
-    as_owner "$PGBIN/pg_ctl" -D "$DATA" -l "$LOG" -w -t 60 start >/dev/null
+    as_owner env "${SERVER_ENV[@]}" "$PGBIN/pg_ctl" -D "$DATA" -l "$LOG" -w -t 60 start >/dev/null
     echo "cluster: started on socket $SOCK port $PORT (log $LOG)" >&2
 }
 

@@ -20,7 +20,10 @@
 #      (test/worker/e2e: recordings through the queue, its ASan/UBSan build,
 #      built with the release build beforehand and its unit tests run)
 #   5. checks the server log: no backend may have died from a signal
-#   6. stops the cluster
+#   6. make sanitize (scripts/sanitize.sh): the extension built with ASan
+#      and UBSan, pg_regress and the isolation specs again in a private
+#      server tree on a cluster of its own; zero sanitizer reports
+#   7. stops the cluster
 # On failure it prints regression.diffs and the end of the server log.
 . "$(dirname "$0")/lib.sh"
 cd "$root"
@@ -120,5 +123,8 @@ if grep -E "terminated by signal|was terminated by|server process .* exited with
     on_failure "a backend crashed (see the lines above)"
 fi
 echo "no backend terminated by a signal"
+
+step "ASan and UBSan inside a server (make sanitize)"
+scripts/sanitize.sh || { echo; echo "==> FAILED: make sanitize (its reports and diffs are above)"; exit 1; }
 
 step "all tests passed"

@@ -96,6 +96,7 @@ ROLLBACK;
 -- the schema.
 SELECT has_function_privilege(r, 'residency_test.boundary(text)', 'EXECUTE') AS boundary,
        has_function_privilege(r, 'residency_test.destructor_runs()', 'EXECUTE') AS destructor_runs,
+       has_function_privilege(r, 'residency_test.sanitizer_probe(text)', 'EXECUTE') AS sanitizer_probe,
        has_schema_privilege(r, 'residency_test', 'USAGE') AS schema_usage,
        r AS role
 FROM unnest(ARRAY['anon', 'authenticated', 'service_role']) AS r

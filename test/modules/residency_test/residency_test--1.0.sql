@@ -13,6 +13,8 @@ CREATE FUNCTION residency_test.boundary(mode text) RETURNS integer
     LANGUAGE c VOLATILE STRICT AS 'MODULE_PATHNAME', 'residency_test_boundary';
 CREATE FUNCTION residency_test.destructor_runs() RETURNS integer
     LANGUAGE c VOLATILE AS 'MODULE_PATHNAME', 'residency_test_destructor_runs';
+CREATE FUNCTION residency_test.sanitizer_probe(kind text) RETURNS text
+    LANGUAGE c VOLATILE STRICT AS 'MODULE_PATHNAME', 'residency_test_sanitizer_probe';
 COMMENT ON FUNCTION residency_test.boundary(text) IS
     'Diagnostic: raises a core error, a Postgres error or a C++ exception through the error boundary; '
     'returns destructor_runs() as counted while its C++ object is alive';
@@ -53,6 +55,9 @@ COMMENT ON FUNCTION residency_test.as_postgrest(text, jsonb, jsonb, boolean) IS
     'Test helper: sets the role, the JWT claims (and the headers) as PostgREST does for a request';
 COMMENT ON FUNCTION residency_test.as_user(uuid, boolean) IS
     'Test helper: as_postgrest for a signed-in user (authenticated, sub = the id)';
+COMMENT ON FUNCTION residency_test.sanitizer_probe(text) IS
+    'Diagnostic: commits the memory error or undefined behaviour kind names on purpose, in the sanitizer build only '
+    '(scripts/sanitize.sh); refuses in any other build';
 
 REVOKE ALL ON SCHEMA residency_test FROM PUBLIC;
 REVOKE EXECUTE ON ALL FUNCTIONS IN SCHEMA residency_test FROM PUBLIC;

@@ -3,7 +3,8 @@
 // regression suite (sql/boundary.sql) uses them to show that a core error
 // reaches the client with its SQLSTATE, message, DETAIL and HINT; that a
 // Postgres error raised under guarded() comes back unchanged; and that C++
-// destructors run on the normal path and on both error paths.
+// destructors run on the normal path and on both error paths. One more,
+// sanitizer_probe(), is for the sanitizer run alone (scripts/sanitize.sh).
 //
 // The boundary, SPI and Datum code below is residency's own, compiled from
 // src/ into this module's objects; none of it is exported (exports.txt), so
@@ -13,6 +14,8 @@
 #include "pg/adapters/datum.hpp"
 #include "pg/adapters/spi.hpp"
 
+#include <cstddef>
+#include <memory>
 #include <stdexcept>
 #include <string>
 
@@ -72,4 +75,35 @@ RESIDENCY_FUNCTION(residency_test_destructor_runs)
 {
     (void) fcinfo;
     return Int32GetDatum(destructor_runs);
+}
+
+// residency_test.sanitizer_probe(kind text) -> text
+// Commits, on purpose, the error kind names, in a build with the sanitizers
+// (scripts/sanitize.sh, docs/sanitizers.md), so that the sanitizer run shows
+// that a report from inside a backend reaches its report files before it
+// trusts "no report": "heap-buffer-overflow" reads one byte past a C++
+// allocation (ASan: the backend aborts), "shift-exponent" shifts an int by
+// 40 (UBSan: reported, the call goes on). Any other build refuses to.
+RESIDENCY_FUNCTION(residency_test_sanitizer_probe)
+{
+    std::string kind(text_view(PG_GETARG_DATUM(0)));
+#if defined(__SANITIZE_ADDRESS__)
+    if (kind == "heap-buffer-overflow") {
+        std::unique_ptr<char[]> bytes(new char[8]());
+        volatile std::size_t past_the_end = 8;
+        volatile char read = bytes[past_the_end];
+        (void) read;
+    } else if (kind == "shift-exponent") {
+        volatile int exponent = 40;
+        volatile int shifted = 1 << exponent;
+        (void) shifted;
+    } else {
+        throw Error(sqlstate::invalid_parameter_value, "unknown sanitizer probe",
+                    "Probes: heap-buffer-overflow, shift-exponent.");
+    }
+    return text_datum("survived " + kind);
+#else
+    throw Error(sqlstate::feature_not_supported, "residency_test was built without sanitizers",
+                "The probe \"" + kind + "\" needs the build of scripts/sanitize.sh.");
+#endif
 }
