@@ -84,6 +84,8 @@ if [ -n "${RESIDENCY_FRESH_ROOT:-}" ]; then
 else
     fresh=$(mktemp -d /tmp/residency-fresh.XXXXXX)
 fi
+# a machine's / is 755: apt's _apt user and the clusters' OS user go through it
+chmod 755 "$fresh"
 output=$(mktemp /tmp/residency-fresh-output.XXXXXX)
 
 # mounted_under: every mount point at or below the root, deepest first
@@ -119,7 +121,7 @@ cleanup() {
         # --one-file-system: even so, never descend into another file system
         rm -rf --one-file-system "$fresh"
         [ -e "$fresh" ] && { echo "fresh-machine: could not remove $fresh" >&2; rc=1; }
-        [ "$rc" -eq 0 ] && echo "fresh-machine: root unmounted and removed ($fresh)"
+        [ -e "$fresh" ] || echo "fresh-machine: root unmounted and removed ($fresh)"
     fi
     rm -f "$output"
     [ "$rc" -eq 0 ] && echo "fresh-machine: passed" || echo "fresh-machine: FAILED (exit $rc)" >&2
@@ -204,7 +206,7 @@ if [ -n "$(git -C "$root" status --porcelain --untracked-files=no)" ]; then
     echo "note: this work tree has uncommitted changes; the root gets the commit $commit alone"
 fi
 git -C "$root" bundle create "$fresh/tmp/residency.bundle" HEAD 2>&1 | tail -n 1
-in_root git clone -q /tmp/residency.bundle /root/residency
+in_root git -c advice.detachedHead=false clone -q /tmp/residency.bundle /root/residency
 rm -f "$fresh/tmp/residency.bundle"
 cloned=$(in_root git -C /root/residency rev-parse HEAD)
 [ "$cloned" = "$commit" ] || die "the clone is at $cloned, not $commit"
