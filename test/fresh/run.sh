@@ -133,9 +133,10 @@ trap 'exit 143' TERM
 
 # in_root CMD...: CMD in the root as root, without standard input, with
 # nothing of this shell's environment but what a login shell there would have
+# (and NODE_EXTRA_CA_CERTS, above)
 in_root() {
     chroot "$fresh" /usr/bin/env -i HOME=/root USER=root LOGNAME=root SHELL=/bin/bash TERM=dumb CI=true \
-        PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin "$@" </dev/null
+        PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin "${extra_ca[@]}" "$@" </dev/null
 }
 package_count() { in_root dpkg-query -W -f='${db:Status-Abbrev}\n' | grep -c '^ii'; }
 
@@ -176,6 +177,20 @@ Components: main
 Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
 SOURCES
 cp -L /etc/resolv.conf "$fresh/etc/resolv.conf"
+# The network's certificate authorities that this machine adds to Debian's
+# (/usr/local/share/ca-certificates: a proxy's, a company's) are the
+# network's, as its resolver is: the root trusts them too. ca-certificates
+# (which nodejs and npm depend on) adds them to its store when it is
+# installed there; Node.js, which npm ci runs on, also reads them from
+# NODE_EXTRA_CA_CERTS.
+extra_ca=()
+if compgen -G '/usr/local/share/ca-certificates/*.crt' >/dev/null; then
+    mkdir -p "$fresh/usr/local/share/ca-certificates"
+    cp -L /usr/local/share/ca-certificates/*.crt "$fresh/usr/local/share/ca-certificates/"
+    cat /usr/local/share/ca-certificates/*.crt >"$fresh/usr/local/share/ca-certificates.pem"
+    extra_ca=(NODE_EXTRA_CA_CERTS=/usr/local/share/ca-certificates.pem)
+    echo "certificate authorities added to Debian's: $(cd /usr/local/share/ca-certificates && echo *.crt)"
+fi
 printf '#!/bin/sh\n# a throwaway root: packages start no service\nexit 101\n' >"$fresh/usr/sbin/policy-rc.d"
 chmod 755 "$fresh/usr/sbin/policy-rc.d"
 
