@@ -113,6 +113,13 @@ calibrate:
 demo:
 	scripts/demo.sh
 
+# The README's commands on a fresh Debian 12 machine with only git: a
+# throwaway debootstrap --variant=minbase root, scripts/demo.sh in it, and
+# scripts/test.sh too with FRESH_TESTS=1 (test/fresh/run.sh; needs root).
+.PHONY: fresh-machine
+fresh-machine:
+	FRESH_TESTS=$(or $(FRESH_TESTS),0) test/fresh/run.sh
+
 # The evaluation worker (src/worker, docs/worker.md): a libpq client built
 # by CMake, apart from the extension. `make worker` builds
 # build-worker/residency-worker and its unit tests (ctest --test-dir
