@@ -23,7 +23,9 @@
 #   6. make sanitize (scripts/sanitize.sh): the extension built with ASan
 #      and UBSan, pg_regress and the isolation specs again in a private
 #      server tree on a cluster of its own; zero sanitizer reports
-#   7. stops the cluster
+#   7. in CI (CI=true), the README's first command on a fresh Debian 12 with
+#      only git: a throwaway debootstrap --variant=minbase root (test/fresh)
+#   8. stops the cluster
 # On failure it prints regression.diffs and the end of the server log.
 . "$(dirname "$0")/lib.sh"
 cd "$root"
@@ -126,5 +128,15 @@ echo "no backend terminated by a signal"
 
 step "ASan and UBSan inside a server (make sanitize)"
 scripts/sanitize.sh || { echo; echo "==> FAILED: make sanitize (its reports and diffs are above)"; exit 1; }
+
+# The README's first command on a machine that has nothing but git: a
+# throwaway debootstrap --variant=minbase root (make fresh-machine,
+# test/fresh/run.sh; about 3 minutes and 370 packages from the mirror). In
+# CI only, and never inside such a root (make fresh-machine FRESH_TESTS=1
+# runs this script there).
+if [ "${CI:-}" = true ] && [ -z "${RESIDENCY_IN_FRESH_ROOT:-}" ]; then
+    step "the README's first command on a fresh Debian 12 with only git (make fresh-machine)"
+    FRESH_TESTS=0 test/fresh/run.sh || { echo; echo "==> FAILED: make fresh-machine (its output is above)"; exit 1; }
+fi
 
 step "all tests passed"

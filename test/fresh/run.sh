@@ -135,7 +135,7 @@ trap 'exit 143' TERM
 # nothing of this shell's environment but what a login shell there would have
 # (and NODE_EXTRA_CA_CERTS, above)
 in_root() {
-    chroot "$fresh" /usr/bin/env -i HOME=/root USER=root LOGNAME=root SHELL=/bin/bash TERM=dumb CI=true \
+    chroot "$fresh" /usr/bin/env -i HOME=/root USER=root LOGNAME=root SHELL=/bin/bash TERM=dumb CI=true RESIDENCY_IN_FRESH_ROOT=1 \
         PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin "${extra_ca[@]}" "$@" </dev/null
 }
 package_count() { in_root dpkg-query -W -f='${db:Status-Abbrev}\n' | grep -c '^ii'; }
