@@ -693,6 +693,8 @@ CREATE TRIGGER notify_evaluation_worker AFTER INSERT ON residency.drill_response
 -------------------------------------------------------------------------------
 CREATE FUNCTION residency.check_drills_allowed(level text, user_id uuid) RETURNS void
     LANGUAGE c STABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'residency_check_drills_allowed';
+CREATE FUNCTION residency.require_active_pack() RETURNS uuid
+    LANGUAGE c STABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'residency_require_active_pack';
 
 CREATE FUNCTION residency.criterion_text(criterion text) RETURNS text
     LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE AS 'MODULE_PATHNAME', 'residency_criterion_text';
@@ -793,18 +795,13 @@ END
 $$;
 
 CREATE OR REPLACE FUNCTION residency.score_answer(question_id text, content text, duration_s numeric DEFAULT NULL) RETURNS jsonb
-LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET residency.api_errors = on AS $$
 DECLARE
     pack uuid;
 BEGIN
     PERFORM residency.require_user();
     PERFORM residency.require_argument(question_id IS NULL, 'question_id');
-    SELECT p.id INTO pack FROM residency.content_packs AS p WHERE p.status = 'ACTIVE';
-    IF pack IS NULL THEN
-        RAISE EXCEPTION 'no content pack is active'
-            USING ERRCODE = 'PT404', DETAIL = 'Drills and previews need the ACTIVE content pack; no pack is ACTIVE.',
-                  HINT = 'Ask an operator to activate a content pack.';
-    END IF;
+    pack := residency.require_active_pack();
     IF content IS NULL THEN
         RAISE EXCEPTION 'content is required' USING ERRCODE = '22023', DETAIL = 'The answer text is NULL.',
             HINT = 'Send the answer to preview its score.';
@@ -867,7 +864,8 @@ SELECT q.id, q.category, q.prompt, q.expected_duration_s, q.kind, q.ordinal,
        p.id AS content_pack_id, p.version AS content_pack_version
 FROM residency.content_pack_questions AS q
 JOIN residency.content_packs AS p ON p.id = q.content_pack_id AND p.status = 'ACTIVE';
-REVOKE EXECUTE ON FUNCTION residency.check_drills_allowed(text, uuid), residency.criterion_text(text),
+REVOKE EXECUTE ON FUNCTION residency.check_drills_allowed(text, uuid), residency.require_active_pack(),
+    residency.criterion_text(text),
     residency.insert_evaluation(uuid, jsonb) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION residency.criterion_text(text) TO authenticated, service_role;
 GRANT EXECUTE ON FUNCTION residency.insert_evaluation(uuid, jsonb) TO service_role;

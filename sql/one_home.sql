@@ -187,3 +187,27 @@ SELECT id, evaluation_criteria FROM residency_api.questions;
 COMMIT;
 SELECT c AS criterion, residency.criterion_text(c)
 FROM unnest(ARRAY['Names the plan [kw: plan, follow-up].', 'Owns it [kw: I]', 'Plain']) AS c;
+
+-------------------------------------------------------------------------------
+-- S1 with no ACTIVE pack: one message for a new session and for the scorer's
+-- preview; 23514 on a direct write, PT404 through the API. A missing
+-- question_id is the caller's mistake: 22023.
+-------------------------------------------------------------------------------
+BEGIN; :as_basic \gset
+SELECT residency_api.score_answer(NULL, 'An answer.');
+ROLLBACK;
+\echo :LAST_ERROR_SQLSTATE
+BEGIN;
+UPDATE residency.content_packs SET status = 'ARCHIVED';
+SAVEPOINT direct;
+INSERT INTO residency.drill_sessions (user_id, question_id) VALUES (:'u_basic', 'q1');
+\echo :LAST_ERROR_SQLSTATE
+ROLLBACK TO direct;
+:as_basic \gset
+SAVEPOINT preview;
+SELECT residency_api.score_answer('q1', 'An answer.');
+\echo :LAST_ERROR_SQLSTATE
+ROLLBACK TO preview;
+SELECT residency_api.start_drill('q1');
+\echo :LAST_ERROR_SQLSTATE
+ROLLBACK;

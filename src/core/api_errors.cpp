@@ -8,6 +8,7 @@ std::optional<ApiAnswer> api_answer(Refusal refusal)
     case Refusal::drills_locked:
         return ApiAnswer{sqlstate::payment_required, "Subscribe to unlock drills."};
     case Refusal::no_active_pack:
+        return ApiAnswer{sqlstate::not_found, "Ask an operator to activate a content pack."};
     case Refusal::question_not_in_pack:
         return ApiAnswer{sqlstate::not_found, "Pick a question from residency_api.questions."};
     case Refusal::session_state:

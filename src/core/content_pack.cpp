@@ -97,4 +97,11 @@ Error question_not_found(std::string_view sqlstate, std::string_view pack, std::
                  "Pick a question from residency_api.questions (residency.content_pack_questions of the pack).");
 }
 
+Error no_active_pack()
+{
+    return Error(Refusal::no_active_pack, sqlstate::check_violation, "no content pack is active",
+                 "Drills and previews need a question from the ACTIVE content pack, and no pack is ACTIVE.",
+                 "Activate a content pack first.");
+}
+
 }  // namespace residency

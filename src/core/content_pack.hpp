@@ -79,4 +79,9 @@ void check_pack_size(std::size_t bytes, const Limits& limits);
 // `pack` names the pack as the DETAIL's subject ("Content pack <id>").
 [[nodiscard]] Error question_not_found(std::string_view sqlstate, std::string_view pack, std::string_view question_id);
 
+// "no content pack is active", rule S1's refusal when no pack is ACTIVE
+// (23514 on a direct write, PT404 through the API): for a new session and
+// for the API's preview of the scorer alike.
+[[nodiscard]] Error no_active_pack();
+
 }  // namespace residency

@@ -309,6 +309,10 @@ COMMENT ON FUNCTION residency.score(uuid, text, text, numeric, jsonb) IS
 -- through the API).
 CREATE FUNCTION residency.check_drills_allowed(level text, user_id uuid) RETURNS void
     LANGUAGE c STABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'residency_check_drills_allowed';
+-- Rule S1's choice of the pack, for score_answer: the ACTIVE pack's id, or
+-- S1's "no content pack is active" (PT404 through the API).
+CREATE FUNCTION residency.require_active_pack() RETURNS uuid
+    LANGUAGE c STABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'residency_require_active_pack';
 
 -- Whether the caller is service_role (or has its privileges), or a
 -- superuser. SECURITY INVOKER and only called from invoker functions:
@@ -509,20 +513,15 @@ END
 $$;
 
 -- The scorer looks the question up in the active pack (PT404 when it has
--- none, src/core/content_pack.hpp).
+-- none, src/core/content_pack.hpp); rule S1's refusal when no pack is ACTIVE.
 CREATE FUNCTION residency.score_answer(question_id text, content text, duration_s numeric DEFAULT NULL) RETURNS jsonb
-LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET residency.api_errors = on AS $$
 DECLARE
     pack uuid;
 BEGIN
     PERFORM residency.require_user();
     PERFORM residency.require_argument(question_id IS NULL, 'question_id');
-    SELECT p.id INTO pack FROM residency.content_packs AS p WHERE p.status = 'ACTIVE';
-    IF pack IS NULL THEN
-        RAISE EXCEPTION 'no content pack is active'
-            USING ERRCODE = 'PT404', DETAIL = 'Drills and previews need the ACTIVE content pack; no pack is ACTIVE.',
-                  HINT = 'Ask an operator to activate a content pack.';
-    END IF;
+    pack := residency.require_active_pack();
     IF content IS NULL THEN
         RAISE EXCEPTION 'content is required' USING ERRCODE = '22023', DETAIL = 'The answer text is NULL.',
             HINT = 'Send the answer to preview its score.';

@@ -16,9 +16,13 @@
 //       picks the best of a user's subscriptions with it
 //   residency.entitlement_ttl_s() -> integer
 //       rule C1's TTL: the cache's CHECK constraint and my_entitlement use it
+//   residency.require_active_pack() -> uuid
+//       the ACTIVE content pack, or rule S1's "no content pack is active"
+//       (PT404 through the API): score_answer previews against it
 //   residency.criterion_text(text) -> text
 //       an evaluation criterion without its "[kw: ...]" list, as the scorer
 //       reads it (src/core/scorer.hpp): the questions view shows it
+#include "../../core/content_pack.hpp"
 #include "../../core/error.hpp"
 #include "../../core/evaluation_check.hpp"
 #include "../../core/scorer.hpp"
@@ -27,6 +31,7 @@
 #include "../adapters/boundary.hpp"
 #include "../adapters/datum.hpp"
 #include "../adapters/jsonb_view.hpp"
+#include "../adapters/lookup.hpp"
 #include "../adapters/module.hpp"
 #include "../rules/entitlement_cache.hpp"
 
@@ -94,4 +99,12 @@ RESIDENCY_FUNCTION(residency_criterion_text)
     if (PG_ARGISNULL(0))
         PG_RETURN_NULL();
     return text_datum(criterion_text(text_view(PG_GETARG_DATUM(0))));
+}
+
+RESIDENCY_FUNCTION(residency_require_active_pack)
+{
+    LookupResult pack = lookup_row("content_packs", "content_packs_one_active", {BoolGetDatum(true)}, {"id"});
+    if (!pack.found)
+        throw no_active_pack();
+    return pack.values[0];
 }

@@ -69,9 +69,7 @@ Datum insert_session(const TriggerCall& ev)
                     "Create the user first (with Supabase, sign-up creates it).");
     check_drills_allowed(require_entitlement(*level, "entitlement_level"), uuid_text(user_id));
     if (!has_pack)
-        throw Error(Refusal::no_active_pack, sqlstate::check_violation, "no content pack is active",
-                    "A drill session needs a question from the ACTIVE content pack, and no pack is ACTIVE.",
-                    "Activate a content pack first.");
+        throw no_active_pack();
     if (!has_question)
         throw question_not_found(
             sqlstate::check_violation,
